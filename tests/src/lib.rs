@@ -1,0 +1,1 @@
+//! Sandbox that starts the real service binaries for whole-mesh tests.
