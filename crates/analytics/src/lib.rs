@@ -1,0 +1,1 @@
+//! Pure demand analytics (no I/O). Filled in by the analytics work.
