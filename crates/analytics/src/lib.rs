@@ -1,1 +1,10 @@
-//! Pure demand analytics (no I/O). Filled in by the analytics work.
+//! Pure demand analytics for the Inventory Command Center: daily series,
+//! holiday calendars, engineered features, regression, the seed-compatible
+//! forecast, baselines, metrics, backtests and reorder policy.
+//!
+//! Synchronous and free of I/O: plain structs in, plain structs out, typed
+//! errors instead of panics. See README.md for the algorithms.
+
+pub mod series;
+
+pub use series::{DailySeries, Duplicates, SeriesError};
