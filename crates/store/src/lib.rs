@@ -1,0 +1,40 @@
+//! Storage of the Inventory Command Center: one set of traits, two backends.
+//!
+//! - [`sqlite`]: embedded, zero set-up, the default (`sqlite://data/icc.db`).
+//! - MongoDB: production (replica set or Atlas).
+//!
+//! [`open`] picks the backend from the store URL's scheme. The
+//! [`conformance`] suite (feature `conformance`) runs the same tests against
+//! every backend.
+
+mod error;
+mod model;
+mod traits;
+pub mod sqlite;
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
+
+use std::sync::Arc;
+
+pub use error::{StoreError, StoreResult};
+pub use model::*;
+pub use traits::{CatalogStore, ChangeFeed, CheckpointStore, OrderStore, Store};
+
+/// The store URL used when none is configured.
+pub const DEFAULT_STORE_URL: &str = "sqlite://data/icc.db";
+
+/// Opens the store a URL names: `sqlite://PATH` (relative to the working
+/// directory; `sqlite:///abs/path` for absolute) or `sqlite::memory:`.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        return Ok(Arc::new(sqlite::SqliteStore::open(path).await?));
+    }
+    if url.starts_with("mongodb://") || url.starts_with("mongodb+srv://") {
+        return Err(StoreError::InvalidArgument(
+            "the MongoDB backend is not built yet; use a sqlite:// store URL".into(),
+        ));
+    }
+    Err(StoreError::InvalidArgument(format!(
+        "unsupported store URL {url:?}: expected sqlite://PATH or mongodb://..."
+    )))
+}

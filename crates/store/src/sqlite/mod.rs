@@ -1,0 +1,222 @@
+//! The embedded SQLite backend: one database file shared by every service
+//! process (WAL mode), a group-committing writer thread per process, and a
+//! pool of reader connections.
+//!
+//! The change feed is the `change_feed` outbox table, written in the same
+//! transaction as the change it records; its `seq` is the resume token.
+
+mod catalog;
+mod feed;
+mod orders;
+mod rows;
+mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::watch;
+
+use crate::model::*;
+use crate::traits::{CatalogStore, ChangeFeed, CheckpointStore, OrderStore};
+use crate::{StoreError, StoreResult};
+use writer::Writer;
+
+/// How long a connection waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The embedded store.
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+    /// Feed head after this process's last commit.
+    head: watch::Sender<i64>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path`, creating its
+    /// parent directory and applying migrations.
+    pub async fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        let path = path.as_ref().to_path_buf();
+        tokio::task::spawn_blocking(move || Self::open_blocking(path))
+            .await
+            .map_err(|e| StoreError::Internal(format!("open task failed: {e}")))?
+    }
+
+    fn open_blocking(path: PathBuf) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        // WAL lets readers in every process run beside the one writer;
+        // synchronous=FULL makes each commit durable before it is answered.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql_error)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(sql_error)?;
+        schema::migrate(&mut conn)?;
+        let head = watch::Sender::new(feed::head_seq(&conn)?);
+        let writer = Writer::start(conn, head.clone())?;
+        Ok(SqliteStore { writer, readers: Readers { path, idle: Mutex::new(Vec::new()) }, head })
+    }
+
+    /// Runs a read on a pooled connection off the async runtime.
+    async fn read<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let conn = self.readers.take()?;
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = work(&conn);
+            (conn, result)
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("read task failed: {e}")))?;
+        self.readers.put(conn);
+        result
+    }
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> StoreResult<Connection> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql_error)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(sql_error)?;
+    Ok(conn)
+}
+
+/// Reader connections, opened on demand and kept for reuse.
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Readers {
+    fn take(&self) -> StoreResult<Connection> {
+        let pooled = self.idle.lock().map_err(|_| StoreError::Internal("reader pool poisoned".into()))?.pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY),
+        }
+    }
+
+    fn put(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(conn);
+        }
+    }
+}
+
+/// Translates a driver error at the backend's edge.
+pub(crate) fn sql_error(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Unavailable(e.to_string()),
+        Some(ErrorCode::ConstraintViolation) => StoreError::AlreadyExists(e.to_string()),
+        _ => StoreError::Internal(e.to_string()),
+    }
+}
+
+/// Now, truncated to the microseconds the schema stores.
+pub(crate) fn now() -> DateTime<Utc> {
+    micros_to_time(Utc::now().timestamp_micros())
+}
+
+pub(crate) fn micros_to_time(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or_default()
+}
+
+#[async_trait]
+impl CatalogStore for SqliteStore {
+    async fn create_product(&self, product: NewProduct) -> StoreResult<Product> {
+        self.writer.write(move |c| catalog::create_product(c, &product)).await
+    }
+
+    async fn get_product(&self, sku: &str) -> StoreResult<Product> {
+        let sku = sku.to_owned();
+        self.read(move |c| catalog::get_product(c, &sku)).await
+    }
+
+    async fn list_products(&self, filter: &ProductFilter, page: &PageRequest) -> StoreResult<Page<Product>> {
+        let (filter, page) = (filter.clone(), page.clone());
+        self.read(move |c| catalog::list_products(c, &filter, &page)).await
+    }
+
+    async fn update_product(&self, sku: &str, patch: ProductPatch) -> StoreResult<Product> {
+        let sku = sku.to_owned();
+        self.writer.write(move |c| catalog::update_product(c, &sku, &patch)).await
+    }
+
+    async fn archive_product(&self, sku: &str) -> StoreResult<Product> {
+        let sku = sku.to_owned();
+        self.writer.write(move |c| catalog::archive_product(c, &sku)).await
+    }
+
+    async fn adjust_stock(&self, adjustment: StockAdjustment) -> StoreResult<(Product, StockMovement)> {
+        self.writer.write(move |c| catalog::adjust_stock(c, &adjustment)).await
+    }
+
+    async fn list_movements(&self, sku: &str, page: &PageRequest) -> StoreResult<Page<StockMovement>> {
+        let (sku, page) = (sku.to_owned(), page.clone());
+        self.read(move |c| catalog::list_movements(c, &sku, &page)).await
+    }
+}
+
+#[async_trait]
+impl OrderStore for SqliteStore {
+    async fn place_order(&self, order: NewOrder) -> StoreResult<Placed> {
+        self.writer.write(move |c| orders::place_order(c, &order)).await
+    }
+
+    async fn get_order(&self, id: &str) -> StoreResult<Order> {
+        let id = id.to_owned();
+        self.read(move |c| orders::get_order(c, &id)).await
+    }
+
+    async fn list_orders(&self, filter: &OrderFilter, page: &PageRequest) -> StoreResult<Page<Order>> {
+        let (filter, page) = (filter.clone(), page.clone());
+        self.read(move |c| orders::list_orders(c, &filter, &page)).await
+    }
+
+    async fn cancel_order(&self, id: &str, reason: &str) -> StoreResult<Cancelled> {
+        let (id, reason) = (id.to_owned(), reason.to_owned());
+        self.writer.write(move |c| orders::cancel_order(c, &id, &reason)).await
+    }
+}
+
+#[async_trait]
+impl ChangeFeed for SqliteStore {
+    async fn head_seq(&self) -> StoreResult<i64> {
+        self.read(feed::head_seq).await
+    }
+
+    async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeEvent>> {
+        self.read(move |c| feed::changes_after(c, after, limit)).await
+    }
+
+    async fn inventory_snapshot(&self) -> StoreResult<InventorySnapshot> {
+        self.read(feed::inventory_snapshot).await
+    }
+
+    async fn wait_for_changes(&self, after: i64, timeout: Duration) {
+        let mut head = self.head.subscribe();
+        let _ = tokio::time::timeout(timeout, head.wait_for(|h| *h > after)).await;
+    }
+}
+
+#[async_trait]
+impl CheckpointStore for SqliteStore {
+    async fn checkpoint(&self, consumer: &str) -> StoreResult<Option<i64>> {
+        let consumer = consumer.to_owned();
+        self.read(move |c| feed::checkpoint(c, &consumer)).await
+    }
+
+    async fn set_checkpoint(&self, consumer: &str, seq: i64) -> StoreResult<()> {
+        let consumer = consumer.to_owned();
+        self.writer.write(move |c| feed::set_checkpoint(c, &consumer, seq)).await
+    }
+}

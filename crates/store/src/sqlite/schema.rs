@@ -1,0 +1,99 @@
+//! Schema migrations, applied in order at open and tracked by
+//! `PRAGMA user_version`. Append new migrations; never edit an applied one.
+
+use rusqlite::Connection;
+
+use super::sql_error;
+use crate::StoreResult;
+
+/// Each entry migrates the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: OLTP tables, the change-feed outbox and consumer checkpoints.
+    r#"
+    CREATE TABLE products (
+        sku                 TEXT PRIMARY KEY,
+        name                TEXT NOT NULL,
+        category            TEXT NOT NULL,
+        unit_price_minor    INTEGER NOT NULL CHECK (unit_price_minor >= 0),
+        on_hand             INTEGER NOT NULL CHECK (on_hand >= 0),
+        low_stock_threshold INTEGER NOT NULL CHECK (low_stock_threshold >= 0),
+        status              TEXT NOT NULL,
+        lead_time_days      INTEGER NOT NULL,
+        service_level       REAL NOT NULL,
+        create_time         INTEGER NOT NULL,
+        update_time         INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX products_by_category ON products (category, sku);
+
+    CREATE TABLE stock_movements (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        sku             TEXT NOT NULL REFERENCES products (sku),
+        delta           INTEGER NOT NULL,
+        on_hand_after   INTEGER NOT NULL CHECK (on_hand_after >= 0),
+        reason          TEXT NOT NULL,
+        order_id        TEXT,
+        note            TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE,
+        fingerprint     TEXT,
+        create_time     INTEGER NOT NULL
+    );
+    CREATE INDEX stock_movements_by_sku ON stock_movements (sku, id);
+
+    CREATE TABLE orders (
+        id              TEXT PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        fingerprint     TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        note            TEXT NOT NULL,
+        create_time     INTEGER NOT NULL,
+        cancel_time     INTEGER,
+        cancel_reason   TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX orders_by_status ON orders (status, id);
+    CREATE INDEX orders_by_time ON orders (create_time);
+
+    CREATE TABLE order_lines (
+        order_id         TEXT NOT NULL REFERENCES orders (id),
+        line_number      INTEGER NOT NULL,
+        sku              TEXT NOT NULL,
+        product_name     TEXT NOT NULL,
+        quantity         INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price_minor INTEGER NOT NULL,
+        PRIMARY KEY (order_id, line_number)
+    ) WITHOUT ROWID;
+
+    -- The outbox: one row per committed OLTP transaction, written in that
+    -- transaction. seq is the resume token of every consumer.
+    CREATE TABLE change_feed (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        commit_time INTEGER NOT NULL,
+        event       TEXT NOT NULL
+    );
+
+    CREATE TABLE checkpoints (
+        consumer    TEXT PRIMARY KEY,
+        seq         INTEGER NOT NULL,
+        update_time INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// Brings the schema to the newest version, one transaction per migration.
+pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql_error)?;
+    let current = usize::try_from(current).unwrap_or(usize::MAX);
+    if current > MIGRATIONS.len() {
+        return Err(crate::StoreError::Internal(format!(
+            "database schema version {current} is newer than this build ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction().map_err(sql_error)?;
+        tx.execute_batch(sql).map_err(sql_error)?;
+        tx.pragma_update(None, "user_version", version as i64 + 1).map_err(sql_error)?;
+        tx.commit().map_err(sql_error)?;
+        tracing::info!(version = version + 1, "applied schema migration");
+    }
+    Ok(())
+}

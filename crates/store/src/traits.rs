@@ -1,0 +1,90 @@
+//! The storage traits every backend implements, and the conformance suite
+//! proves alike. Each method is one atomic operation.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::error::StoreResult;
+use crate::model::{
+    Cancelled, ChangeEvent, InventorySnapshot, NewOrder, NewProduct, Order, OrderFilter, Page, PageRequest, Placed,
+    Product, ProductFilter, ProductPatch, StockAdjustment, StockMovement,
+};
+
+/// Products and the stock ledger (OLTP).
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Creates a product and its `Initial` movement. `AlreadyExists` when the
+    /// SKU is taken.
+    async fn create_product(&self, product: NewProduct) -> StoreResult<Product>;
+
+    /// Reads a product, archived or not.
+    async fn get_product(&self, sku: &str) -> StoreResult<Product>;
+
+    /// Lists products in SKU order; the cursor is the last SKU.
+    async fn list_products(&self, filter: &ProductFilter, page: &PageRequest) -> StoreResult<Page<Product>>;
+
+    /// Changes the patched fields.
+    async fn update_product(&self, sku: &str, patch: ProductPatch) -> StoreResult<Product>;
+
+    /// Archives a product; archiving an archived product changes nothing.
+    async fn archive_product(&self, sku: &str) -> StoreResult<Product>;
+
+    /// Records a manual adjustment as one movement. A repeated idempotency key
+    /// returns the first movement and the product as it is now.
+    async fn adjust_stock(&self, adjustment: StockAdjustment) -> StoreResult<(Product, StockMovement)>;
+
+    /// Lists a product's movements, newest first; the cursor is the last id.
+    async fn list_movements(&self, sku: &str, page: &PageRequest) -> StoreResult<Page<StockMovement>>;
+}
+
+/// Orders (OLTP). Placing and cancelling move stock atomically.
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    /// Takes stock for every line or for none.
+    async fn place_order(&self, order: NewOrder) -> StoreResult<Placed>;
+
+    /// Reads an order.
+    async fn get_order(&self, id: &str) -> StoreResult<Order>;
+
+    /// Lists orders newest first; the cursor is the last order id.
+    async fn list_orders(&self, filter: &OrderFilter, page: &PageRequest) -> StoreResult<Page<Order>>;
+
+    /// Returns every line's stock exactly once.
+    async fn cancel_order(&self, id: &str, reason: &str) -> StoreResult<Cancelled>;
+}
+
+/// The change feed: every committed OLTP transaction, in commit order,
+/// written in the same transaction as the change itself.
+#[async_trait]
+pub trait ChangeFeed: Send + Sync {
+    /// Newest feed position (0 when empty).
+    async fn head_seq(&self) -> StoreResult<i64>;
+
+    /// Up to `limit` events with `seq > after`, in order.
+    async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeEvent>>;
+
+    /// Every active product's stock and the feed position it reflects, read
+    /// atomically.
+    async fn inventory_snapshot(&self) -> StoreResult<InventorySnapshot>;
+
+    /// Waits until the feed may have events after `after`, or `timeout`
+    /// passes. Wakes promptly for commits made through this handle; other
+    /// writers (other processes) are seen within `timeout`.
+    async fn wait_for_changes(&self, after: i64, timeout: Duration);
+}
+
+/// Change-feed consumers' positions.
+#[async_trait]
+pub trait CheckpointStore: Send + Sync {
+    /// The consumer's stored position, if any.
+    async fn checkpoint(&self, consumer: &str) -> StoreResult<Option<i64>>;
+
+    /// Stores the consumer's position.
+    async fn set_checkpoint(&self, consumer: &str, seq: i64) -> StoreResult<()>;
+}
+
+/// Everything a backend provides.
+pub trait Store: CatalogStore + OrderStore + ChangeFeed + CheckpointStore + 'static {}
+
+impl<T: CatalogStore + OrderStore + ChangeFeed + CheckpointStore + 'static> Store for T {}
