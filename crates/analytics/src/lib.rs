@@ -5,6 +5,8 @@
 //! Synchronous and free of I/O: plain structs in, plain structs out, typed
 //! errors instead of panics. See README.md for the algorithms.
 
+pub mod calendar;
 pub mod series;
 
+pub use calendar::{CalendarError, HolidayCalendar};
 pub use series::{DailySeries, Duplicates, SeriesError};
