@@ -6,7 +6,9 @@
 //! errors instead of panics. See README.md for the algorithms.
 
 pub mod calendar;
+pub mod features;
 pub mod series;
 
 pub use calendar::{CalendarError, HolidayCalendar};
+pub use features::{FEATURE_NAMES, FeatureRow, Features};
 pub use series::{DailySeries, Duplicates, SeriesError};
