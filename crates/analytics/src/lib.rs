@@ -7,8 +7,10 @@
 
 pub mod calendar;
 pub mod features;
+pub mod regression;
 pub mod series;
 
 pub use calendar::{CalendarError, HolidayCalendar};
 pub use features::{FEATURE_NAMES, FeatureRow, Features};
+pub use regression::{OlsFit, RegressionError, fit_ols};
 pub use series::{DailySeries, Duplicates, SeriesError};
