@@ -18,7 +18,11 @@ pub struct DateError {
 
 /// Reads a full calendar date (partial dates are rejected).
 pub fn date_from_proto(date: &Date) -> Result<NaiveDate, DateError> {
-    let err = || DateError { year: date.year, month: date.month, day: date.day };
+    let err = || DateError {
+        year: date.year,
+        month: date.month,
+        day: date.day,
+    };
     if !(1..=9999).contains(&date.year) {
         return Err(err());
     }
@@ -29,7 +33,11 @@ pub fn date_from_proto(date: &Date) -> Result<NaiveDate, DateError> {
 
 /// Writes a calendar date.
 pub fn date_to_proto(date: NaiveDate) -> Date {
-    Date { year: date.year(), month: date.month() as i32, day: date.day() as i32 }
+    Date {
+        year: date.year(),
+        month: date.month() as i32,
+        day: date.day() as i32,
+    }
 }
 
 #[cfg(test)]
@@ -40,8 +48,18 @@ mod tests {
     fn round_trips_and_rejects_partial_dates() {
         let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         assert_eq!(date_from_proto(&date_to_proto(d)), Ok(d));
-        for (y, m, dd) in [(2023, 2, 29), (2024, 0, 1), (2024, 1, 0), (0, 1, 1), (2024, 13, 1)] {
-            let bad = Date { year: y, month: m, day: dd };
+        for (y, m, dd) in [
+            (2023, 2, 29),
+            (2024, 0, 1),
+            (2024, 1, 0),
+            (0, 1, 1),
+            (2024, 13, 1),
+        ] {
+            let bad = Date {
+                year: y,
+                month: m,
+                day: dd,
+            };
             assert!(date_from_proto(&bad).is_err(), "{bad:?} accepted");
         }
     }

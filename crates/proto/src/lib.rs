@@ -23,7 +23,8 @@ pub mod icc {
 pub use icc::v1;
 
 /// Encoded `FileDescriptorSet` of every proto file, for server reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/icc_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/icc_descriptor.bin"));
 
 mod date;
 pub use date::{DateError, date_from_proto, date_to_proto};

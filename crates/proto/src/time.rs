@@ -5,7 +5,10 @@ use prost_types::Timestamp;
 
 /// Writes a UTC instant.
 pub fn timestamp_to_proto(t: DateTime<Utc>) -> Timestamp {
-    Timestamp { seconds: t.timestamp(), nanos: t.timestamp_subsec_nanos() as i32 }
+    Timestamp {
+        seconds: t.timestamp(),
+        nanos: t.timestamp_subsec_nanos() as i32,
+    }
 }
 
 /// Reads a timestamp; `None` when it is out of chrono's range or its nanos
@@ -23,6 +26,12 @@ mod tests {
     fn round_trips_and_rejects_bad_nanos() {
         let t = DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap();
         assert_eq!(timestamp_from_proto(&timestamp_to_proto(t)), Some(t));
-        assert_eq!(timestamp_from_proto(&Timestamp { seconds: 0, nanos: -1 }), None);
+        assert_eq!(
+            timestamp_from_proto(&Timestamp {
+                seconds: 0,
+                nanos: -1
+            }),
+            None
+        );
     }
 }

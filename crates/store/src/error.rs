@@ -14,7 +14,11 @@ pub enum StoreError {
     AlreadyExists(String),
     /// Not enough stock for a line or a damage adjustment.
     #[error("not enough stock for {sku}: requested {requested}, available {available}")]
-    InsufficientStock { sku: String, requested: i64, available: i64 },
+    InsufficientStock {
+        sku: String,
+        requested: i64,
+        available: i64,
+    },
     /// The entity's state forbids the operation (e.g. ordering an archived
     /// product).
     #[error("{0}")]

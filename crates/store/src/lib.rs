@@ -7,12 +7,12 @@
 //! [`conformance`] suite (feature `conformance`) runs the same tests against
 //! every backend.
 
-mod error;
-mod model;
-mod traits;
-pub mod sqlite;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod error;
+mod model;
+pub mod sqlite;
+mod traits;
 
 use std::sync::Arc;
 

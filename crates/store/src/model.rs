@@ -208,7 +208,11 @@ impl NewOrder {
     /// What must match for a retry with the same idempotency key to count as
     /// the same request.
     pub fn fingerprint(&self) -> String {
-        let lines: Vec<String> = self.lines.iter().map(|l| format!("{}x{}", l.sku, l.quantity)).collect();
+        let lines: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| format!("{}x{}", l.sku, l.quantity))
+            .collect();
         format!("{}|{}", lines.join(","), self.note)
     }
 }

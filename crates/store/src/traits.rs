@@ -7,8 +7,8 @@ use async_trait::async_trait;
 
 use crate::error::StoreResult;
 use crate::model::{
-    Cancelled, ChangeEvent, InventorySnapshot, NewOrder, NewProduct, Order, OrderFilter, Page, PageRequest, Placed,
-    Product, ProductFilter, ProductPatch, StockAdjustment, StockMovement,
+    Cancelled, ChangeEvent, InventorySnapshot, NewOrder, NewProduct, Order, OrderFilter, Page,
+    PageRequest, Placed, Product, ProductFilter, ProductPatch, StockAdjustment, StockMovement,
 };
 
 /// Products and the stock ledger (OLTP).
@@ -22,7 +22,11 @@ pub trait CatalogStore: Send + Sync {
     async fn get_product(&self, sku: &str) -> StoreResult<Product>;
 
     /// Lists products in SKU order; the cursor is the last SKU.
-    async fn list_products(&self, filter: &ProductFilter, page: &PageRequest) -> StoreResult<Page<Product>>;
+    async fn list_products(
+        &self,
+        filter: &ProductFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Product>>;
 
     /// Changes the patched fields.
     async fn update_product(&self, sku: &str, patch: ProductPatch) -> StoreResult<Product>;
@@ -32,10 +36,17 @@ pub trait CatalogStore: Send + Sync {
 
     /// Records a manual adjustment as one movement. A repeated idempotency key
     /// returns the first movement and the product as it is now.
-    async fn adjust_stock(&self, adjustment: StockAdjustment) -> StoreResult<(Product, StockMovement)>;
+    async fn adjust_stock(
+        &self,
+        adjustment: StockAdjustment,
+    ) -> StoreResult<(Product, StockMovement)>;
 
     /// Lists a product's movements, newest first; the cursor is the last id.
-    async fn list_movements(&self, sku: &str, page: &PageRequest) -> StoreResult<Page<StockMovement>>;
+    async fn list_movements(
+        &self,
+        sku: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<StockMovement>>;
 }
 
 /// Orders (OLTP). Placing and cancelling move stock atomically.
@@ -48,7 +59,11 @@ pub trait OrderStore: Send + Sync {
     async fn get_order(&self, id: &str) -> StoreResult<Order>;
 
     /// Lists orders newest first; the cursor is the last order id.
-    async fn list_orders(&self, filter: &OrderFilter, page: &PageRequest) -> StoreResult<Page<Order>>;
+    async fn list_orders(
+        &self,
+        filter: &OrderFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Order>>;
 
     /// Returns every line's stock exactly once.
     async fn cancel_order(&self, id: &str, reason: &str) -> StoreResult<Cancelled>;

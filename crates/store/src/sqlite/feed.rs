@@ -25,7 +25,11 @@ pub(super) fn append(
     levels: Vec<StockLevel>,
     at: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let event = StoredEvent { cause, order: order.cloned(), levels };
+    let event = StoredEvent {
+        cause,
+        order: order.cloned(),
+        levels,
+    };
     let json = serde_json::to_string(&event).map_err(|e| StoreError::Internal(e.to_string()))?;
     c.prepare_cached("INSERT INTO change_feed (commit_time, event) VALUES (?1, ?2)")
         .and_then(|mut s| s.execute(params![at.timestamp_micros(), json]))
@@ -34,10 +38,17 @@ pub(super) fn append(
 }
 
 pub(super) fn head_seq(c: &Connection) -> StoreResult<i64> {
-    c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_feed", [], |r| r.get(0)).map_err(sql_error)
+    c.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_feed", [], |r| {
+        r.get(0)
+    })
+    .map_err(sql_error)
 }
 
-pub(super) fn changes_after(c: &Connection, after: i64, limit: usize) -> StoreResult<Vec<ChangeEvent>> {
+pub(super) fn changes_after(
+    c: &Connection,
+    after: i64,
+    limit: usize,
+) -> StoreResult<Vec<ChangeEvent>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let raw: Vec<(i64, i64, String)> = query_all(
         c,
@@ -47,9 +58,16 @@ pub(super) fn changes_after(c: &Connection, after: i64, limit: usize) -> StoreRe
     )?;
     raw.into_iter()
         .map(|(seq, at, json)| {
-            let e: StoredEvent = serde_json::from_str(&json)
-                .map_err(|err| StoreError::Internal(format!("change {seq} is unreadable: {err}")))?;
-            Ok(ChangeEvent { seq, commit_time: micros_to_time(at), cause: e.cause, order: e.order, levels: e.levels })
+            let e: StoredEvent = serde_json::from_str(&json).map_err(|err| {
+                StoreError::Internal(format!("change {seq} is unreadable: {err}"))
+            })?;
+            Ok(ChangeEvent {
+                seq,
+                commit_time: micros_to_time(at),
+                cause: e.cause,
+                order: e.order,
+                levels: e.levels,
+            })
         })
         .collect()
 }
@@ -63,8 +81,19 @@ pub(super) fn inventory_snapshot(c: &Connection) -> StoreResult<InventorySnapsho
         let levels = query_all(
             c,
             "SELECT sku, on_hand, low_stock_threshold FROM products WHERE status = ? ORDER BY sku",
-            vec![rows::product_status_str(ProductStatus::Active).to_owned().into()],
-            |r| Ok(StockLevel { sku: r.get(0)?, on_hand: r.get(1)?, low_stock_threshold: r.get(2)?, delta: 0 }),
+            vec![
+                rows::product_status_str(ProductStatus::Active)
+                    .to_owned()
+                    .into(),
+            ],
+            |r| {
+                Ok(StockLevel {
+                    sku: r.get(0)?,
+                    on_hand: r.get(1)?,
+                    low_stock_threshold: r.get(2)?,
+                    delta: 0,
+                })
+            },
         )?;
         Ok(InventorySnapshot { seq, levels })
     })();

@@ -49,18 +49,31 @@ impl SqliteStore {
 
     fn open_blocking(path: PathBuf) -> StoreResult<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
-        let mut conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        let mut conn = connect(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
         // WAL lets readers in every process run beside the one writer;
         // synchronous=FULL makes each commit durable before it is answered.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql_error)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(sql_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql_error)?;
         schema::migrate(&mut conn)?;
         let head = watch::Sender::new(feed::head_seq(&conn)?);
         let writer = Writer::start(conn, head.clone())?;
-        Ok(SqliteStore { writer, readers: Readers { path, idle: Mutex::new(Vec::new()) }, head })
+        Ok(SqliteStore {
+            writer,
+            readers: Readers {
+                path,
+                idle: Mutex::new(Vec::new()),
+            },
+            head,
+        })
     }
 
     /// Runs a read on a pooled connection off the async runtime.
@@ -85,7 +98,8 @@ fn connect(path: &Path, flags: OpenFlags) -> StoreResult<Connection> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql_error)?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(sql_error)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sql_error)?;
     Ok(conn)
 }
 
@@ -97,7 +111,11 @@ struct Readers {
 
 impl Readers {
     fn take(&self) -> StoreResult<Connection> {
-        let pooled = self.idle.lock().map_err(|_| StoreError::Internal("reader pool poisoned".into()))?.pop();
+        let pooled = self
+            .idle
+            .lock()
+            .map_err(|_| StoreError::Internal("reader pool poisoned".into()))?
+            .pop();
         match pooled {
             Some(conn) => Ok(conn),
             None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY),
@@ -115,7 +133,9 @@ impl Readers {
 pub(crate) fn sql_error(e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode;
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Unavailable(e.to_string()),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Unavailable(e.to_string())
+        }
         Some(ErrorCode::ConstraintViolation) => StoreError::AlreadyExists(e.to_string()),
         _ => StoreError::Internal(e.to_string()),
     }
@@ -133,7 +153,9 @@ pub(crate) fn micros_to_time(micros: i64) -> DateTime<Utc> {
 #[async_trait]
 impl CatalogStore for SqliteStore {
     async fn create_product(&self, product: NewProduct) -> StoreResult<Product> {
-        self.writer.write(move |c| catalog::create_product(c, &product)).await
+        self.writer
+            .write(move |c| catalog::create_product(c, &product))
+            .await
     }
 
     async fn get_product(&self, sku: &str) -> StoreResult<Product> {
@@ -141,35 +163,56 @@ impl CatalogStore for SqliteStore {
         self.read(move |c| catalog::get_product(c, &sku)).await
     }
 
-    async fn list_products(&self, filter: &ProductFilter, page: &PageRequest) -> StoreResult<Page<Product>> {
+    async fn list_products(
+        &self,
+        filter: &ProductFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Product>> {
         let (filter, page) = (filter.clone(), page.clone());
-        self.read(move |c| catalog::list_products(c, &filter, &page)).await
+        self.read(move |c| catalog::list_products(c, &filter, &page))
+            .await
     }
 
     async fn update_product(&self, sku: &str, patch: ProductPatch) -> StoreResult<Product> {
         let sku = sku.to_owned();
-        self.writer.write(move |c| catalog::update_product(c, &sku, &patch)).await
+        self.writer
+            .write(move |c| catalog::update_product(c, &sku, &patch))
+            .await
     }
 
     async fn archive_product(&self, sku: &str) -> StoreResult<Product> {
         let sku = sku.to_owned();
-        self.writer.write(move |c| catalog::archive_product(c, &sku)).await
+        self.writer
+            .write(move |c| catalog::archive_product(c, &sku))
+            .await
     }
 
-    async fn adjust_stock(&self, adjustment: StockAdjustment) -> StoreResult<(Product, StockMovement)> {
-        self.writer.write(move |c| catalog::adjust_stock(c, &adjustment)).await
+    async fn adjust_stock(
+        &self,
+        adjustment: StockAdjustment,
+    ) -> StoreResult<(Product, StockMovement)> {
+        self.writer
+            .write(move |c| catalog::adjust_stock(c, &adjustment))
+            .await
     }
 
-    async fn list_movements(&self, sku: &str, page: &PageRequest) -> StoreResult<Page<StockMovement>> {
+    async fn list_movements(
+        &self,
+        sku: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<StockMovement>> {
         let (sku, page) = (sku.to_owned(), page.clone());
-        self.read(move |c| catalog::list_movements(c, &sku, &page)).await
+        self.read(move |c| catalog::list_movements(c, &sku, &page))
+            .await
     }
 }
 
 #[async_trait]
 impl OrderStore for SqliteStore {
     async fn place_order(&self, order: NewOrder) -> StoreResult<Placed> {
-        self.writer.write(move |c| orders::place_order(c, &order)).await
+        self.writer
+            .write(move |c| orders::place_order(c, &order))
+            .await
     }
 
     async fn get_order(&self, id: &str) -> StoreResult<Order> {
@@ -177,14 +220,21 @@ impl OrderStore for SqliteStore {
         self.read(move |c| orders::get_order(c, &id)).await
     }
 
-    async fn list_orders(&self, filter: &OrderFilter, page: &PageRequest) -> StoreResult<Page<Order>> {
+    async fn list_orders(
+        &self,
+        filter: &OrderFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Order>> {
         let (filter, page) = (filter.clone(), page.clone());
-        self.read(move |c| orders::list_orders(c, &filter, &page)).await
+        self.read(move |c| orders::list_orders(c, &filter, &page))
+            .await
     }
 
     async fn cancel_order(&self, id: &str, reason: &str) -> StoreResult<Cancelled> {
         let (id, reason) = (id.to_owned(), reason.to_owned());
-        self.writer.write(move |c| orders::cancel_order(c, &id, &reason)).await
+        self.writer
+            .write(move |c| orders::cancel_order(c, &id, &reason))
+            .await
     }
 }
 
@@ -195,7 +245,8 @@ impl ChangeFeed for SqliteStore {
     }
 
     async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeEvent>> {
-        self.read(move |c| feed::changes_after(c, after, limit)).await
+        self.read(move |c| feed::changes_after(c, after, limit))
+            .await
     }
 
     async fn inventory_snapshot(&self) -> StoreResult<InventorySnapshot> {
@@ -217,6 +268,8 @@ impl CheckpointStore for SqliteStore {
 
     async fn set_checkpoint(&self, consumer: &str, seq: i64) -> StoreResult<()> {
         let consumer = consumer.to_owned();
-        self.writer.write(move |c| feed::set_checkpoint(c, &consumer, seq)).await
+        self.writer
+            .write(move |c| feed::set_checkpoint(c, &consumer, seq))
+            .await
     }
 }

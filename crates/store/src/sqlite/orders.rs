@@ -16,17 +16,29 @@ pub(super) fn place_order(c: &Connection, o: &NewOrder) -> StoreResult<Placed> {
                 o.idempotency_key
             )));
         }
-        return Ok(Placed { order: get_order(c, &id)?, replayed: true });
+        return Ok(Placed {
+            order: get_order(c, &id)?,
+            replayed: true,
+        });
     }
     let at = now();
     let id = uuid::Uuid::now_v7().to_string();
-    let ledger = Ledger { reason: MovementReason::Sale, order_id: Some(&id), note: "", key: None, at };
+    let ledger = Ledger {
+        reason: MovementReason::Sale,
+        order_id: Some(&id),
+        note: "",
+        key: None,
+        at,
+    };
     let mut lines = Vec::with_capacity(o.lines.len());
     let mut levels = Vec::with_capacity(o.lines.len());
     for (i, line) in o.lines.iter().enumerate() {
         let product = get_product(c, &line.sku)?;
         if product.status == ProductStatus::Archived {
-            return Err(StoreError::FailedPrecondition(format!("product {:?} is archived", line.sku)));
+            return Err(StoreError::FailedPrecondition(format!(
+                "product {:?} is archived",
+                line.sku
+            )));
         }
         if product.on_hand < line.quantity {
             return Err(StoreError::InsufficientStock {
@@ -58,12 +70,18 @@ pub(super) fn place_order(c: &Connection, o: &NewOrder) -> StoreResult<Placed> {
     insert_order(c, &order, &fingerprint)?;
     levels.sort_by(|a, b| a.sku.cmp(&b.sku));
     feed::append(c, ChangeCause::OrderPlaced, Some(&order), levels, at)?;
-    Ok(Placed { order, replayed: false })
+    Ok(Placed {
+        order,
+        replayed: false,
+    })
 }
 
 fn find_by_key(c: &Connection, key: &str) -> StoreResult<Option<(String, String)>> {
     c.prepare_cached("SELECT id, fingerprint FROM orders WHERE idempotency_key = ?1")
-        .and_then(|mut s| s.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .and_then(|mut s| {
+            s.query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
         .map_err(sql_error)
 }
 
@@ -91,13 +109,21 @@ fn insert_order(c: &Connection, o: &Order, fingerprint: &str) -> StoreResult<()>
         .map_err(sql_error)?;
     for l in &o.lines {
         insert
-            .execute(params![o.id, l.line_number, l.sku, l.product_name, l.quantity, l.unit_price_minor])
+            .execute(params![
+                o.id,
+                l.line_number,
+                l.sku,
+                l.product_name,
+                l.quantity,
+                l.unit_price_minor
+            ])
             .map_err(sql_error)?;
     }
     Ok(())
 }
 
-const ORDER_COLUMNS: &str = "id, status, idempotency_key, note, create_time, cancel_time, cancel_reason";
+const ORDER_COLUMNS: &str =
+    "id, status, idempotency_key, note, create_time, cancel_time, cancel_reason";
 
 fn order_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -143,7 +169,11 @@ pub(super) fn get_order(c: &Connection, id: &str) -> StoreResult<Order> {
     with_lines(c, order)
 }
 
-pub(super) fn list_orders(c: &Connection, f: &OrderFilter, page: &PageRequest) -> StoreResult<Page<Order>> {
+pub(super) fn list_orders(
+    c: &Connection,
+    f: &OrderFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<Order>> {
     let mut sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
     if let Some(after) = &page.after {
@@ -166,17 +196,33 @@ pub(super) fn list_orders(c: &Connection, f: &OrderFilter, page: &PageRequest) -
     args.push(limit_plus_one(page.size).into());
     let orders = query_all(c, &sql, args, order_row)?;
     let page = paginate(orders, page.size, |o| o.id.clone());
-    let items = page.items.into_iter().map(|o| with_lines(c, o)).collect::<StoreResult<_>>()?;
-    Ok(Page { items, next: page.next })
+    let items = page
+        .items
+        .into_iter()
+        .map(|o| with_lines(c, o))
+        .collect::<StoreResult<_>>()?;
+    Ok(Page {
+        items,
+        next: page.next,
+    })
 }
 
 pub(super) fn cancel_order(c: &Connection, id: &str, reason: &str) -> StoreResult<Cancelled> {
     let mut order = get_order(c, id)?;
     if order.status == OrderStatus::Cancelled {
-        return Ok(Cancelled { order, already_cancelled: true });
+        return Ok(Cancelled {
+            order,
+            already_cancelled: true,
+        });
     }
     let at = now();
-    let ledger = Ledger { reason: MovementReason::Cancellation, order_id: Some(id), note: reason, key: None, at };
+    let ledger = Ledger {
+        reason: MovementReason::Cancellation,
+        order_id: Some(id),
+        note: reason,
+        key: None,
+        at,
+    };
     let mut levels = Vec::with_capacity(order.lines.len());
     for line in &order.lines {
         let (after, _) = ledger.record(c, &line.sku, line.quantity)?;
@@ -184,7 +230,12 @@ pub(super) fn cancel_order(c: &Connection, id: &str, reason: &str) -> StoreResul
     }
     c.execute(
         "UPDATE orders SET status = ?2, cancel_time = ?3, cancel_reason = ?4 WHERE id = ?1",
-        params![id, rows::order_status_str(OrderStatus::Cancelled), at.timestamp_micros(), reason],
+        params![
+            id,
+            rows::order_status_str(OrderStatus::Cancelled),
+            at.timestamp_micros(),
+            reason
+        ],
     )
     .map_err(sql_error)?;
     order.status = OrderStatus::Cancelled;
@@ -192,5 +243,8 @@ pub(super) fn cancel_order(c: &Connection, id: &str, reason: &str) -> StoreResul
     order.cancel_reason = reason.to_owned();
     levels.sort_by(|a, b| a.sku.cmp(&b.sku));
     feed::append(c, ChangeCause::OrderCancelled, Some(&order), levels, at)?;
-    Ok(Cancelled { order, already_cancelled: false })
+    Ok(Cancelled {
+        order,
+        already_cancelled: false,
+    })
 }

@@ -26,7 +26,8 @@ pub(super) fn product(row: &Row<'_>) -> rusqlite::Result<Product> {
 }
 
 /// Columns read by [`movement`], in order.
-pub(super) const MOVEMENT_COLUMNS: &str = "id, sku, delta, on_hand_after, reason, order_id, note, create_time";
+pub(super) const MOVEMENT_COLUMNS: &str =
+    "id, sku, delta, on_hand_after, reason, order_id, note, create_time";
 
 pub(super) fn movement(row: &Row<'_>) -> rusqlite::Result<StockMovement> {
     Ok(StockMovement {
@@ -49,7 +50,11 @@ pub(super) fn product_status_str(s: ProductStatus) -> &'static str {
 }
 
 fn product_status(s: &str) -> ProductStatus {
-    if s == "archived" { ProductStatus::Archived } else { ProductStatus::Active }
+    if s == "archived" {
+        ProductStatus::Archived
+    } else {
+        ProductStatus::Active
+    }
 }
 
 pub(super) fn order_status_str(s: OrderStatus) -> &'static str {
@@ -60,7 +65,11 @@ pub(super) fn order_status_str(s: OrderStatus) -> &'static str {
 }
 
 pub(super) fn order_status(s: &str) -> OrderStatus {
-    if s == "cancelled" { OrderStatus::Cancelled } else { OrderStatus::Placed }
+    if s == "cancelled" {
+        OrderStatus::Cancelled
+    } else {
+        OrderStatus::Placed
+    }
 }
 
 pub(super) fn movement_reason_str(r: MovementReason) -> &'static str {

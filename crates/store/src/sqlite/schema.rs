@@ -80,7 +80,9 @@ const MIGRATIONS: &[&str] = &[
 
 /// Brings the schema to the newest version, one transaction per migration.
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql_error)?;
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql_error)?;
     let current = usize::try_from(current).unwrap_or(usize::MAX);
     if current > MIGRATIONS.len() {
         return Err(crate::StoreError::Internal(format!(
@@ -91,7 +93,8 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction().map_err(sql_error)?;
         tx.execute_batch(sql).map_err(sql_error)?;
-        tx.pragma_update(None, "user_version", version as i64 + 1).map_err(sql_error)?;
+        tx.pragma_update(None, "user_version", version as i64 + 1)
+            .map_err(sql_error)?;
         tx.commit().map_err(sql_error)?;
         tracing::info!(version = version + 1, "applied schema migration");
     }

@@ -83,12 +83,18 @@ impl Writer {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job = Box::new(Typed { work: Some(work), result: None, reply });
+        let job = Box::new(Typed {
+            work: Some(work),
+            result: None,
+            reply,
+        });
         self.jobs
             .send(job)
             .await
             .map_err(|_| StoreError::Unavailable("the sqlite writer has stopped".into()))?;
-        answer.await.map_err(|_| StoreError::Internal("the sqlite writer dropped a job".into()))?
+        answer
+            .await
+            .map_err(|_| StoreError::Internal("the sqlite writer dropped a job".into()))?
     }
 }
 
@@ -123,7 +129,8 @@ fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> StoreResult<()
         if job.run(conn) {
             conn.execute_batch("RELEASE job").map_err(sql_error)
         } else {
-            conn.execute_batch("ROLLBACK TO job; RELEASE job").map_err(sql_error)
+            conn.execute_batch("ROLLBACK TO job; RELEASE job")
+                .map_err(sql_error)
         }
     });
     let committed = applied.and_then(|()| conn.execute_batch("COMMIT").map_err(sql_error));

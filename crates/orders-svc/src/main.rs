@@ -1,0 +1,9 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    icc_server::init_tracing();
+    let config = orders_svc::Config::parse();
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    orders_svc::serve(config, listener, icc_server::shutdown_signal()).await
+}

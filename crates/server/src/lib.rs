@@ -1,0 +1,56 @@
+//! Plumbing every Inventory Command Center server shares, so each service
+//! crate holds only its own logic: tracing set-up, health and reflection,
+//! graceful shutdown, page tokens and the mapping of store errors to gRPC
+//! status codes.
+
+pub mod paging;
+mod shutdown;
+mod status;
+mod telemetry;
+
+pub use shutdown::shutdown_signal;
+pub use status::{internal, invalid_argument, store_status};
+pub use telemetry::init_tracing;
+
+use tonic_health::server::HealthReporter;
+
+use tonic_reflection::server::{Builder, Error, v1, v1alpha};
+
+/// Reflection that lists the given services (by their full names) plus health
+/// and reflection itself, with every `icc.v1` type describable, so `grpcurl
+/// list` and `describe` work against any server: v1, and v1alpha for older
+/// clients such as grpcurl 1.8.
+pub fn reflection_services(
+    services: &[&str],
+) -> Result<
+    (
+        v1::ServerReflectionServer<impl v1::ServerReflection>,
+        v1alpha::ServerReflectionServer<impl v1alpha::ServerReflection>,
+    ),
+    Error,
+> {
+    const ALWAYS: [&str; 3] = [
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+    ];
+    let builder = || {
+        let b = Builder::configure()
+            .register_encoded_file_descriptor_set(icc_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        services
+            .iter()
+            .chain(ALWAYS.iter())
+            .fold(b, |b, name| b.with_service_name(*name))
+    };
+    Ok((builder().build_v1()?, builder().build_v1alpha()?))
+}
+
+/// A health service whose overall status starts NOT_SERVING; the caller
+/// flips it with the reporter once its dependencies are reachable.
+pub fn health_service() -> (
+    HealthReporter,
+    tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
+) {
+    tonic_health::server::health_reporter()
+}
