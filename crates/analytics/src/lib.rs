@@ -7,10 +7,14 @@
 
 pub mod calendar;
 pub mod features;
+pub mod forecast;
 pub mod regression;
+pub mod seed;
 pub mod series;
 
 pub use calendar::{CalendarError, HolidayCalendar};
 pub use features::{FEATURE_NAMES, FeatureRow, Features};
+pub use forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term};
 pub use regression::{OlsFit, RegressionError, fit_ols};
+pub use seed::{SeedForecaster, SeedModel};
 pub use series::{DailySeries, Duplicates, SeriesError};

@@ -1,0 +1,134 @@
+//! Types shared by every model: explainable forecast points, the common
+//! error, and the [`Forecaster`] trait that backtests drive.
+
+use chrono::NaiveDate;
+
+use crate::regression::RegressionError;
+use crate::series::DailySeries;
+
+/// Longest forecast horizon accepted, in days.
+pub const MAX_HORIZON_DAYS: usize = 365;
+
+/// One named part of a prediction: `contribution = value × coefficient`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Feature name, e.g. `lag_1`.
+    pub name: String,
+    /// The feature's value on the forecast day.
+    pub value: f64,
+    /// The model's coefficient for it.
+    pub coefficient: f64,
+    /// `value × coefficient`.
+    pub contribution: f64,
+}
+
+impl Term {
+    /// A term with its contribution computed.
+    pub fn new(name: impl Into<String>, value: f64, coefficient: f64) -> Self {
+        Self {
+            name: name.into(),
+            value,
+            coefficient,
+            contribution: value * coefficient,
+        }
+    }
+}
+
+/// How one forecast value was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The model's intercept.
+    pub intercept: f64,
+    /// Terms in the model's feature order.
+    pub terms: Vec<Term>,
+    /// `intercept + Σ contributions`, summed in term order, before any clamp.
+    pub unclamped: f64,
+    /// True when a clamp changed the value.
+    pub clamped: bool,
+}
+
+impl Explanation {
+    /// An explanation whose `unclamped` is exactly the intercept plus the
+    /// contributions added in order; `clamped` starts false.
+    pub fn new(intercept: f64, terms: Vec<Term>) -> Self {
+        let unclamped = terms.iter().fold(intercept, |acc, t| acc + t.contribution);
+        Self {
+            intercept,
+            terms,
+            unclamped,
+            clamped: false,
+        }
+    }
+}
+
+/// The forecast for one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastPoint {
+    /// The forecast day.
+    pub date: NaiveDate,
+    /// Expected units.
+    pub value: f64,
+    /// How the value was made.
+    pub explanation: Explanation,
+}
+
+/// Why a model could not forecast.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ForecastError {
+    /// The series is too short for the model.
+    #[error("too little history: have {have} days, need {need}")]
+    InsufficientHistory {
+        /// Days available.
+        have: usize,
+        /// Days needed.
+        need: usize,
+    },
+    /// Horizon 0 or above [`MAX_HORIZON_DAYS`].
+    #[error("horizon of {horizon} days is outside 1..={max}")]
+    InvalidHorizon {
+        /// Requested horizon.
+        horizon: usize,
+        /// Largest accepted.
+        max: usize,
+    },
+    /// A model or backtest parameter is out of range.
+    #[error("invalid {name}: {message}")]
+    InvalidParameter {
+        /// Parameter name.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The regression failed.
+    #[error(transparent)]
+    Regression(#[from] RegressionError),
+}
+
+/// Checks `1 <= horizon <= MAX_HORIZON_DAYS`.
+pub fn check_horizon(horizon: usize) -> Result<(), ForecastError> {
+    if horizon == 0 || horizon > MAX_HORIZON_DAYS {
+        return Err(ForecastError::InvalidHorizon {
+            horizon,
+            max: MAX_HORIZON_DAYS,
+        });
+    }
+    Ok(())
+}
+
+/// A model that can be fitted on a history and forecast the days after it.
+/// Backtests call it once per window.
+pub trait Forecaster {
+    /// Short model name, e.g. `seed` or `naive`.
+    fn name(&self) -> &str;
+
+    /// Fewest days of history [`Forecaster::forecast`] accepts.
+    fn min_history(&self) -> usize;
+
+    /// Fits on `history` and forecasts `horizon` days from the day after
+    /// its end.
+    fn forecast(
+        &self,
+        history: &DailySeries,
+        horizon: usize,
+    ) -> Result<Vec<ForecastPoint>, ForecastError>;
+}
