@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod features;
 pub mod forecast;
+pub mod metrics;
 pub mod regression;
 pub mod seed;
 pub mod series;
@@ -15,6 +16,7 @@ pub mod series;
 pub use calendar::{CalendarError, HolidayCalendar};
 pub use features::{FEATURE_NAMES, FeatureRow, Features};
 pub use forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term};
+pub use metrics::{Accuracy, MetricsError};
 pub use regression::{OlsFit, RegressionError, fit_ols};
 pub use seed::{SeedForecaster, SeedModel};
 pub use series::{DailySeries, Duplicates, SeriesError};
