@@ -5,6 +5,7 @@
 //! Synchronous and free of I/O: plain structs in, plain structs out, typed
 //! errors instead of panics. See README.md for the algorithms.
 
+pub mod baselines;
 pub mod calendar;
 pub mod features;
 pub mod forecast;
