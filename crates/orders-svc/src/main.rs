@@ -5,5 +5,6 @@ async fn main() -> anyhow::Result<()> {
     icc_server::init_tracing();
     let config = orders_svc::Config::parse();
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    icc_server::announce("orders-svc", &listener)?;
     orders_svc::serve(config, listener, icc_server::shutdown_signal()).await
 }

@@ -81,6 +81,8 @@ pub async fn serve(
     ])?;
     tracing::info!(addr = %listener.local_addr()?, store = %config.store_url, "orders-svc serving");
     tonic::transport::Server::builder()
+        // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
+        .layer(tower::util::MapResponseLayer::new(icc_server::oversize_as_resource_exhausted))
         .add_service(health_service)
         .add_service(reflection)
         .add_service(reflection_alpha)

@@ -3,11 +3,13 @@
 //! graceful shutdown, page tokens and the mapping of store errors to gRPC
 //! status codes.
 
+mod oversize;
 pub mod paging;
 mod shutdown;
 mod status;
 mod telemetry;
 
+pub use oversize::oversize_as_resource_exhausted;
 pub use shutdown::shutdown_signal;
 pub use status::{internal, invalid_argument, store_status};
 pub use telemetry::init_tracing;
@@ -53,4 +55,15 @@ pub fn health_service() -> (
     tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
 ) {
     tonic_health::server::health_reporter()
+}
+
+/// Prints `<service> listening on <addr>` on stdout: the one line scripts
+/// and whole-mesh tests read to learn a port the OS picked (`--listen
+/// 127.0.0.1:0`).
+pub fn announce(service: &str, listener: &tokio::net::TcpListener) -> std::io::Result<()> {
+    use std::io::Write;
+    let addr = listener.local_addr()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{service} listening on {addr}")?;
+    out.flush()
 }
