@@ -1,0 +1,91 @@
+//! The conformance suite on MongoDB, when `MONGODB_URI` names a replica set
+//! (change streams and transactions need one). Each test uses its own
+//! database, `icc_conformance_<uuid>`, which it leaves behind for inspection.
+//! Without `MONGODB_URI` each test prints why it is skipped and passes.
+
+use icc_store::conformance::ConformanceStore;
+
+const SKIPPED: &str = "skipped: MONGODB_URI is not set (needs a MongoDB replica set)";
+
+/// A store on a fresh database of the server `MONGODB_URI` names.
+async fn fresh_mongo_store() -> Option<ConformanceStore> {
+    let Ok(uri) = std::env::var("MONGODB_URI") else {
+        eprintln!("{SKIPPED}");
+        return None;
+    };
+    let database = format!("icc_conformance_{}", uuid::Uuid::now_v7().simple());
+    let uri = with_database(&uri, &database);
+    let store = icc_store::open(&uri)
+        .await
+        .unwrap_or_else(|err| panic!("open the MongoDB store {database}: {err}"));
+    Some(ConformanceStore::new(store))
+}
+
+/// `uri` with its default database replaced by `database`. When the URI has
+/// credentials and no `authSource`, the database it authenticated against
+/// (its old default database, or `admin`) is kept as `authSource`.
+fn with_database(uri: &str, database: &str) -> String {
+    let (base, options) = match uri.split_once('?') {
+        Some((base, options)) => (base, options),
+        None => (uri, ""),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let authority = &base[authority_start..authority_end];
+    let old_database = base[authority_end..].trim_start_matches('/');
+
+    let mut options: Vec<String> = options
+        .split('&')
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let has_auth_source = options
+        .iter()
+        .any(|o| o.to_ascii_lowercase().starts_with("authsource="));
+    if authority.contains('@') && !has_auth_source {
+        let source = if old_database.is_empty() {
+            "admin"
+        } else {
+            old_database
+        };
+        options.push(format!("authSource={source}"));
+    }
+    let mut out = format!("{}/{database}", &base[..authority_end]);
+    if !options.is_empty() {
+        out.push('?');
+        out.push_str(&options.join("&"));
+    }
+    out
+}
+
+icc_store::conformance_suite!(fresh_mongo_store);
+
+#[test]
+fn with_database_sets_the_default_database() {
+    let cases = [
+        ("mongodb://localhost:27017", "mongodb://localhost:27017/t"),
+        ("mongodb://localhost:27017/", "mongodb://localhost:27017/t"),
+        (
+            "mongodb://h1,h2/?replicaSet=rs0",
+            "mongodb://h1,h2/t?replicaSet=rs0",
+        ),
+        (
+            "mongodb://h/old?replicaSet=rs0",
+            "mongodb://h/t?replicaSet=rs0",
+        ),
+        ("mongodb://u:p@h/old", "mongodb://u:p@h/t?authSource=old"),
+        (
+            "mongodb+srv://u:p@cluster.example.net/?w=majority",
+            "mongodb+srv://u:p@cluster.example.net/t?w=majority&authSource=admin",
+        ),
+        (
+            "mongodb://u:p@h/old?authSource=other",
+            "mongodb://u:p@h/t?authSource=other",
+        ),
+    ];
+    for (uri, expected) in cases {
+        assert_eq!(with_database(uri, "t"), expected, "{uri}");
+    }
+}
