@@ -308,3 +308,57 @@ pub struct InventorySnapshot {
     /// Active products in SKU order.
     pub levels: Vec<StockLevel>,
 }
+
+/// Checks every backend makes before writing, so that invariants hold even
+/// for callers that skipped validation.
+pub(crate) mod checks {
+    use super::*;
+    use crate::{StoreError, StoreResult};
+
+    fn non_negative(field: &str, v: i64) -> StoreResult<()> {
+        if v < 0 {
+            return Err(StoreError::InvalidArgument(format!(
+                "{field} must not be negative, got {v}"
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn new_product(p: &NewProduct) -> StoreResult<()> {
+        non_negative("unit_price_minor", p.unit_price_minor)?;
+        non_negative("initial_stock", p.initial_stock)?;
+        non_negative("low_stock_threshold", p.low_stock_threshold)
+    }
+
+    pub(crate) fn patch(p: &ProductPatch) -> StoreResult<()> {
+        p.unit_price_minor
+            .map_or(Ok(()), |v| non_negative("unit_price_minor", v))?;
+        p.low_stock_threshold
+            .map_or(Ok(()), |v| non_negative("low_stock_threshold", v))
+    }
+
+    pub(crate) fn adjustment(a: &StockAdjustment) -> StoreResult<()> {
+        match a.adjustment {
+            Adjustment::Restock(q) | Adjustment::Damage(q) if q <= 0 => Err(
+                StoreError::InvalidArgument(format!("quantity must be positive, got {q}")),
+            ),
+            Adjustment::CycleCount(q) => non_negative("counted quantity", q),
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn new_order(o: &NewOrder) -> StoreResult<()> {
+        if o.lines.is_empty() {
+            return Err(StoreError::InvalidArgument(
+                "an order needs at least one line".into(),
+            ));
+        }
+        match o.lines.iter().find(|l| l.quantity <= 0) {
+            Some(l) => Err(StoreError::InvalidArgument(format!(
+                "quantity for {} must be positive, got {}",
+                l.sku, l.quantity
+            ))),
+            None => Ok(()),
+        }
+    }
+}

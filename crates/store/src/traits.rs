@@ -1,5 +1,13 @@
 //! The storage traits every backend implements, and the conformance suite
 //! proves alike. Each method is one atomic operation.
+//!
+//! Shared rules: a bad quantity or price (negative; zero where a positive
+//! amount is needed; an order without lines) is `InvalidArgument` and
+//! changes nothing. A call that changes nothing (an idempotent replay, a
+//! second archive or cancel) appends no change-feed event. A page that ends
+//! the listing has `next: None`, even when full. Times are stored to the
+//! microsecond on SQLite and the millisecond on MongoDB; what a method
+//! returns equals what later reads return.
 
 use std::time::Duration;
 

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::watch;
 
-use crate::model::*;
+use crate::model::{checks, *};
 use crate::traits::{CatalogStore, ChangeFeed, CheckpointStore, OrderStore};
 use crate::{StoreError, StoreResult};
 use writer::Writer;
@@ -153,6 +153,7 @@ pub(crate) fn micros_to_time(micros: i64) -> DateTime<Utc> {
 #[async_trait]
 impl CatalogStore for SqliteStore {
     async fn create_product(&self, product: NewProduct) -> StoreResult<Product> {
+        checks::new_product(&product)?;
         self.writer
             .write(move |c| catalog::create_product(c, &product))
             .await
@@ -174,6 +175,7 @@ impl CatalogStore for SqliteStore {
     }
 
     async fn update_product(&self, sku: &str, patch: ProductPatch) -> StoreResult<Product> {
+        checks::patch(&patch)?;
         let sku = sku.to_owned();
         self.writer
             .write(move |c| catalog::update_product(c, &sku, &patch))
@@ -191,6 +193,7 @@ impl CatalogStore for SqliteStore {
         &self,
         adjustment: StockAdjustment,
     ) -> StoreResult<(Product, StockMovement)> {
+        checks::adjustment(&adjustment)?;
         self.writer
             .write(move |c| catalog::adjust_stock(c, &adjustment))
             .await
@@ -210,6 +213,7 @@ impl CatalogStore for SqliteStore {
 #[async_trait]
 impl OrderStore for SqliteStore {
     async fn place_order(&self, order: NewOrder) -> StoreResult<Placed> {
+        checks::new_order(&order)?;
         self.writer
             .write(move |c| orders::place_order(c, &order))
             .await
