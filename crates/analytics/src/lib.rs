@@ -5,18 +5,22 @@
 //! Synchronous and free of I/O: plain structs in, plain structs out, typed
 //! errors instead of panics. See README.md for the algorithms.
 
+pub mod backtest;
 pub mod baselines;
 pub mod calendar;
 pub mod features;
 pub mod forecast;
+pub mod intervals;
 pub mod metrics;
 pub mod regression;
 pub mod seed;
 pub mod series;
 
+pub use backtest::{BacktestConfig, BacktestError, BacktestReport, backtest};
 pub use calendar::{CalendarError, HolidayCalendar};
 pub use features::{FEATURE_NAMES, FeatureRow, Features};
 pub use forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term};
+pub use intervals::{Interval, IntervalModel};
 pub use metrics::{Accuracy, MetricsError};
 pub use regression::{OlsFit, RegressionError, fit_ols};
 pub use seed::{SeedForecaster, SeedModel};

@@ -1,0 +1,185 @@
+//! Empirical prediction intervals from backtest errors.
+//!
+//! The old system guessed its band from R-squared. Here the band at horizon
+//! step h is the spread of the signed errors (actual - forecast) that the
+//! model actually made h days ahead in a backtest: the interval is
+//! `[f + q(α/2), f + q(1 - α/2)]` with q the empirical quantile of those
+//! errors. Steps with fewer than [`MIN_POOLED_ERRORS`] errors borrow the
+//! errors of their nearest steps, widening symmetrically until enough are
+//! pooled.
+
+/// Errors a step's quantiles are estimated from, at least (when the
+/// backtest has that many): enough that the 2.5% and 97.5% quantiles fall
+/// between observed errors rather than on the extremes.
+pub const MIN_POOLED_ERRORS: usize = 40;
+
+/// An interval model could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntervalError {
+    /// No backtest errors at all.
+    #[error("no backtest errors to build intervals from")]
+    NoErrors,
+    /// A NaN or infinite error.
+    #[error("non-finite backtest error at step {step}")]
+    NonFinite {
+        /// 0-based horizon step.
+        step: usize,
+    },
+}
+
+/// Quantiles of the signed errors for one horizon step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepErrors {
+    /// 10th percentile.
+    pub q10: f64,
+    /// 90th percentile.
+    pub q90: f64,
+    /// 2.5th percentile.
+    pub q025: f64,
+    /// 97.5th percentile.
+    pub q975: f64,
+    /// Root mean square of the pooled errors (the step's error scale,
+    /// including bias), for safety stock.
+    pub rms: f64,
+    /// Number of errors pooled.
+    pub pooled: usize,
+}
+
+/// Prediction interval bounds for one forecast day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    /// Lower bound of the 80% interval.
+    pub lower_80: f64,
+    /// Upper bound of the 80% interval.
+    pub upper_80: f64,
+    /// Lower bound of the 95% interval.
+    pub lower_95: f64,
+    /// Upper bound of the 95% interval.
+    pub upper_95: f64,
+}
+
+impl Interval {
+    /// Whether `actual` lies in the 80% interval (bounds included).
+    pub fn covers_80(&self, actual: f64) -> bool {
+        self.lower_80 <= actual && actual <= self.upper_80
+    }
+
+    /// Whether `actual` lies in the 95% interval (bounds included).
+    pub fn covers_95(&self, actual: f64) -> bool {
+        self.lower_95 <= actual && actual <= self.upper_95
+    }
+}
+
+/// Per-step error quantiles learnt from a backtest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalModel {
+    steps: Vec<StepErrors>,
+}
+
+impl IntervalModel {
+    /// Builds the model from `errors_by_step[h]`, the signed errors
+    /// (actual - forecast) made h + 1 days ahead.
+    pub fn from_errors(errors_by_step: &[Vec<f64>]) -> Result<Self, IntervalError> {
+        for (step, errors) in errors_by_step.iter().enumerate() {
+            if errors.iter().any(|e| !e.is_finite()) {
+                return Err(IntervalError::NonFinite { step });
+            }
+        }
+        let total: usize = errors_by_step.iter().map(Vec::len).sum();
+        if total == 0 {
+            return Err(IntervalError::NoErrors);
+        }
+        let horizon = errors_by_step.len();
+        let need = MIN_POOLED_ERRORS.min(total);
+        let steps = (0..horizon)
+            .map(|step| {
+                let mut radius = 0;
+                let mut pool = gather(errors_by_step, step, radius);
+                while pool.len() < need {
+                    radius += 1;
+                    pool = gather(errors_by_step, step, radius);
+                }
+                summarise(pool)
+            })
+            .collect();
+        Ok(Self { steps })
+    }
+
+    /// Horizon steps the backtest measured.
+    pub fn horizon(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Error quantiles of 0-based `step`; steps beyond the measured horizon
+    /// reuse the last measured step.
+    pub fn step(&self, step: usize) -> &StepErrors {
+        &self.steps[step.min(self.steps.len() - 1)]
+    }
+
+    /// Intervals around a point forecast whose first value is step 0.
+    /// Lower bounds are floored at 0 (demand is not negative) and never
+    /// exceed the forecast's upper bound.
+    pub fn apply(&self, forecast: &[f64]) -> Vec<Interval> {
+        forecast
+            .iter()
+            .enumerate()
+            .map(|(step, &f)| {
+                let q = self.step(step);
+                let upper_80 = f + q.q90;
+                let upper_95 = f + q.q975;
+                Interval {
+                    lower_80: (f + q.q10).max(0.0).min(upper_80.max(0.0)),
+                    upper_80: upper_80.max(0.0),
+                    lower_95: (f + q.q025).max(0.0).min(upper_95.max(0.0)),
+                    upper_95: upper_95.max(0.0),
+                }
+            })
+            .collect()
+    }
+
+    /// Error scale (RMS error) of each of the first `len` steps.
+    pub fn error_scale(&self, len: usize) -> Vec<f64> {
+        (0..len).map(|step| self.step(step).rms).collect()
+    }
+}
+
+fn gather(errors_by_step: &[Vec<f64>], step: usize, radius: usize) -> Vec<f64> {
+    let lo = step.saturating_sub(radius);
+    let hi = (step + radius).min(errors_by_step.len() - 1);
+    errors_by_step[lo..=hi].iter().flatten().copied().collect()
+}
+
+fn summarise(mut pool: Vec<f64>) -> StepErrors {
+    pool.sort_by(f64::total_cmp);
+    let rms = (pool.iter().map(|e| e * e).sum::<f64>() / pool.len() as f64).sqrt();
+    StepErrors {
+        q10: quantile(&pool, 0.10),
+        q90: quantile(&pool, 0.90),
+        q025: quantile(&pool, 0.025),
+        q975: quantile(&pool, 0.975),
+        rms,
+        pooled: pool.len(),
+    }
+}
+
+/// Quantile of sorted, non-empty `values` at plotting position p·(n + 1)
+/// (Hyndman-Fan type 6), interpolated and clamped to the extremes. Unlike
+/// the common type 7 it does not shrink intervals from small samples: the
+/// expected share of new values between the p and 1 - p quantiles is 1 - 2p.
+pub fn quantile(values: &[f64], p: f64) -> f64 {
+    let n = values.len();
+    let position = p * (n as f64 + 1.0); // 1-based
+    if position <= 1.0 {
+        return values[0];
+    }
+    if position >= n as f64 {
+        return values[n - 1];
+    }
+    let below = position.floor();
+    let i = below as usize - 1;
+    let frac = position - below;
+    values[i] + frac * (values[i + 1] - values[i])
+}
+
+#[cfg(test)]
+mod tests;
