@@ -12,7 +12,9 @@ pub mod features;
 pub mod forecast;
 pub mod intervals;
 pub mod metrics;
+pub mod normal;
 pub mod regression;
+pub mod reorder;
 pub mod seed;
 pub mod series;
 
@@ -23,5 +25,6 @@ pub use forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term};
 pub use intervals::{Interval, IntervalModel};
 pub use metrics::{Accuracy, MetricsError};
 pub use regression::{OlsFit, RegressionError, fit_ols};
+pub use reorder::{ReorderAdvice, ReorderError, ReorderPolicy, Urgency, advise};
 pub use seed::{SeedForecaster, SeedModel};
 pub use series::{DailySeries, Duplicates, SeriesError};

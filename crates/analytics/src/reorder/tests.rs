@@ -1,0 +1,217 @@
+use super::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+}
+
+const Z_975: f64 = 1.959_963_984_540_054;
+
+fn policy(lead: u32, service: f64, review: u32) -> ReorderPolicy {
+    ReorderPolicy {
+        lead_time_days: lead,
+        service_level: service,
+        review_period_days: review,
+    }
+}
+
+#[test]
+fn stockout_inside_the_lead_time_is_critical() {
+    // 10 units, 4 a day, 3 days lead time, z(0.5) = 0 so no safety stock.
+    let advice = advise(10, d(2024, 6, 1), &[4.0; 7], &[1.0; 7], &policy(3, 0.5, 2)).unwrap();
+    let stock: Vec<f64> = advice.projection.iter().map(|p| p.on_hand).collect();
+    assert_eq!(stock, vec![6.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(advice.stockout_date, Some(d(2024, 6, 3)));
+    assert_eq!(advice.days_of_cover, 2.5); // 2 days + 2 of the 4 units of day 3
+    assert_eq!(advice.lead_time_demand, 12.0);
+    assert_eq!(advice.safety_stock, 0.0);
+    assert_eq!(advice.reorder_point, 12);
+    assert_eq!(advice.urgency, Urgency::Critical);
+    // Order up to 5 days × 4 = 20 units: 20 - 10 = 10.
+    assert_eq!(advice.order_up_to, 20.0);
+    assert_eq!(advice.suggested_order_quantity, 10);
+}
+
+#[test]
+fn safety_stock_and_a_reorder_point_ahead_is_soon() {
+    // 100 units, 10 a day, σ = 2 a day, 4 days lead time, 97.5% service.
+    let advice = advise(
+        100,
+        d(2024, 6, 1),
+        &[10.0; 14],
+        &[2.0; 14],
+        &policy(4, 0.975, 7),
+    )
+    .unwrap();
+    assert_eq!(advice.lead_time_demand, 40.0);
+    // σ over the lead time = sqrt(4 · 2²) = 4.
+    assert!((advice.safety_stock - 4.0 * Z_975).abs() < 1e-12);
+    assert_eq!(advice.reorder_point, 48); // ceil(40 + 7.84)
+    // Stock 40 at the end of day 6 (index 5) is the first at or below 48.
+    assert_eq!(advice.urgency, Urgency::Soon);
+    assert_eq!(advice.suggested_order_quantity, 0);
+    assert_eq!(advice.stockout_date, Some(d(2024, 6, 10)));
+    assert_eq!(advice.days_of_cover, 10.0);
+    // Up to: 11 days × 10 + z · sqrt(11 · 4).
+    assert!((advice.order_up_to - (110.0 + Z_975 * 44f64.sqrt())).abs() < 1e-12);
+}
+
+#[test]
+fn at_the_reorder_point_is_now() {
+    // Same demand, 48 on hand = the reorder point; stockout after 4.8 days,
+    // i.e. on day 5, after the 4-day lead time: NOW, not CRITICAL.
+    let advice = advise(
+        48,
+        d(2024, 6, 1),
+        &[10.0; 14],
+        &[2.0; 14],
+        &policy(4, 0.975, 7),
+    )
+    .unwrap();
+    assert_eq!(advice.urgency, Urgency::Now);
+    assert_eq!(advice.stockout_date, Some(d(2024, 6, 5)));
+    assert!((advice.days_of_cover - 4.8).abs() < 1e-12);
+    // ceil(110 + 1.95996 · sqrt(44) - 48) = ceil(75.0009) = 76
+    assert_eq!(advice.suggested_order_quantity, 76);
+}
+
+#[test]
+fn plenty_of_stock_is_ok() {
+    let advice = advise(
+        1000,
+        d(2024, 6, 1),
+        &[10.0; 14],
+        &[2.0; 14],
+        &policy(4, 0.975, 7),
+    )
+    .unwrap();
+    assert_eq!(advice.urgency, Urgency::Ok);
+    assert_eq!(advice.stockout_date, None);
+    assert_eq!(advice.days_of_cover, 14.0);
+    assert_eq!(advice.projection[13].on_hand, 860.0);
+    assert_eq!(advice.suggested_order_quantity, 0);
+}
+
+#[test]
+fn empty_shelf_without_lead_time() {
+    // Lead time 0: nothing can arrive late, but 0 ≤ ROP 0 means order now,
+    // up to the 2-day review period's demand.
+    let advice = advise(
+        0,
+        d(2024, 6, 1),
+        &[3.0, 3.0, 3.0],
+        &[0.0; 3],
+        &policy(0, 0.9, 2),
+    )
+    .unwrap();
+    assert_eq!(advice.stockout_date, Some(d(2024, 6, 1)));
+    assert_eq!(advice.days_of_cover, 0.0);
+    assert_eq!(advice.reorder_point, 0);
+    assert_eq!(advice.urgency, Urgency::Now);
+    assert_eq!(advice.suggested_order_quantity, 6);
+}
+
+#[test]
+fn fractional_amounts_round_up_but_not_float_noise() {
+    let advice = advise(
+        100,
+        d(2024, 6, 1),
+        &[4.1, 4.1, 4.0],
+        &[0.0; 3],
+        &policy(3, 0.5, 0),
+    )
+    .unwrap();
+    assert_eq!(advice.reorder_point, 13); // ceil(12.2)
+    let advice = advise(
+        100,
+        d(2024, 6, 1),
+        &[0.1; 30],
+        &[0.0; 30],
+        &policy(30, 0.5, 0),
+    )
+    .unwrap();
+    assert_eq!(advice.reorder_point, 3); // 0.1 × 30 sums to 3.0000000000000013
+}
+
+#[test]
+fn negative_forecasts_count_as_no_demand() {
+    let advice = advise(
+        5,
+        d(2024, 6, 1),
+        &[-2.0, 1.0],
+        &[0.0; 2],
+        &policy(1, 0.5, 0),
+    )
+    .unwrap();
+    assert_eq!(advice.projection[0].demand, 0.0);
+    assert_eq!(advice.projection[1].on_hand, 4.0);
+}
+
+#[test]
+fn validation() {
+    let f = [1.0; 10];
+    let day = d(2024, 6, 1);
+    for s in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
+        assert!(matches!(
+            advise(1, day, &f, &f, &policy(1, s, 1)),
+            Err(ReorderError::ServiceLevel(_))
+        ));
+    }
+    assert_eq!(
+        advise(1, day, &f, &f, &policy(366, 0.9, 1)),
+        Err(ReorderError::LeadTime(366))
+    );
+    assert_eq!(
+        advise(1, day, &f, &f, &policy(1, 0.9, 400)),
+        Err(ReorderError::ReviewPeriod(400))
+    );
+    assert_eq!(
+        advise(-1, day, &f, &f, &policy(1, 0.9, 1)),
+        Err(ReorderError::NegativeStock(-1))
+    );
+    assert_eq!(
+        advise(1, day, &f, &f, &policy(7, 0.9, 7)),
+        Err(ReorderError::ForecastTooShort { have: 10, need: 14 })
+    );
+    assert!(matches!(
+        advise(1, day, &f, &[1.0; 9], &policy(1, 0.9, 1)),
+        Err(ReorderError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        advise(1, day, &[], &[], &policy(0, 0.9, 0)),
+        Err(ReorderError::ForecastTooShort { have: 0, need: 1 })
+    ));
+    let mut bad = f;
+    bad[3] = -1.0;
+    assert_eq!(
+        advise(1, day, &f, &bad, &policy(1, 0.9, 1)),
+        Err(ReorderError::InvalidValue {
+            what: "error scale",
+            index: 3
+        })
+    );
+    bad[3] = f64::NAN;
+    assert!(advise(1, day, &bad, &f, &policy(1, 0.9, 1)).is_err());
+    assert_eq!(ReorderPolicy::default(), policy(7, 0.95, 7));
+}
+
+#[test]
+fn most_urgent_first_then_earliest_stockout() {
+    let day = d(2024, 6, 1);
+    let p = policy(4, 0.975, 7);
+    let f = [10.0; 14];
+    let s = [2.0; 14];
+    let mut list = [
+        ("ok", advise(1000, day, &f, &s, &p).unwrap()),
+        ("soon-late", advise(120, day, &f, &s, &p).unwrap()),
+        ("critical", advise(10, day, &f, &s, &p).unwrap()),
+        ("soon-early", advise(100, day, &f, &s, &p).unwrap()),
+        ("now", advise(48, day, &f, &s, &p).unwrap()),
+    ];
+    list.sort_by(|a, b| a.1.sort_key().cmp(&b.1.sort_key()).then(a.0.cmp(b.0)));
+    let order: Vec<&str> = list.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        order,
+        vec!["critical", "now", "soon-early", "soon-late", "ok"]
+    );
+    assert!(Urgency::Critical > Urgency::Now && Urgency::Soon > Urgency::Ok);
+}
