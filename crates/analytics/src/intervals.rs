@@ -162,11 +162,12 @@ fn summarise(mut pool: Vec<f64>) -> StepErrors {
     }
 }
 
-/// Quantile of sorted, non-empty `values` at plotting position p·(n + 1)
+/// Quantile of sorted `values` (non-empty: every caller pools at least one
+/// error) at plotting position p·(n + 1)
 /// (Hyndman-Fan type 6), interpolated and clamped to the extremes. Unlike
 /// the common type 7 it does not shrink intervals from small samples: the
 /// expected share of new values between the p and 1 - p quantiles is 1 - 2p.
-pub fn quantile(values: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile(values: &[f64], p: f64) -> f64 {
     let n = values.len();
     let position = p * (n as f64 + 1.0); // 1-based
     if position <= 1.0 {
