@@ -1,1 +1,140 @@
-//! Sandbox that starts the real service binaries for whole-mesh tests.
+//! Sandbox for whole-mesh tests: starts the real service binaries (built in
+//! the same profile as the tests, by `cargo build --workspace --bins`) on
+//! ports the OS picks, on a store in a temporary directory, and kills them
+//! when dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tonic::transport::Channel;
+
+/// How long a binary may take to bind its port.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The directory holding the workspace's binaries (next to `deps/`, where
+/// this test executable runs from).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target profile directory")
+        .to_path_buf()
+}
+
+/// A temporary store directory shared by the services of one test.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> anyhow::Result<Self> {
+        Ok(Sandbox {
+            dir: tempfile::tempdir()?,
+        })
+    }
+
+    /// The store URL every service of this sandbox uses.
+    pub fn store_url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("icc.db").display())
+    }
+
+    /// Starts orders-svc on this sandbox's store.
+    pub async fn orders_svc(&self) -> anyhow::Result<Service> {
+        let store = self.store_url();
+        Service::start(
+            "orders-svc",
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--store-url",
+                &store,
+                "--feed-poll-ms",
+                "50",
+            ],
+        )
+        .await
+    }
+}
+
+/// A running service process.
+pub struct Service {
+    name: String,
+    child: Child,
+    /// `host:port` it listens on.
+    pub addr: String,
+}
+
+impl Service {
+    /// Starts `bin` with `args` and waits for its `listening on` line.
+    pub async fn start(bin: &str, args: &[&str]) -> anyhow::Result<Self> {
+        let path = bin_dir().join(bin);
+        if !path.exists() {
+            bail!(
+                "{} is missing: run `cargo build --workspace --bins` first",
+                path.display()
+            );
+        }
+        let mut child = Command::new(&path)
+            .args(args)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("cannot start {}", path.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let marker = format!("{bin} listening on ");
+        let addr = tokio::time::timeout(START_TIMEOUT, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(addr) = line.strip_prefix(&marker) {
+                    return Ok(addr.to_owned());
+                }
+            }
+            bail!("{bin} exited before listening")
+        })
+        .await
+        .with_context(|| format!("{bin} did not listen within {START_TIMEOUT:?}"))??;
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Service {
+            name: bin.to_owned(),
+            child,
+            addr,
+        })
+    }
+
+    /// A channel to the service.
+    pub async fn channel(&self) -> anyhow::Result<Channel> {
+        Channel::from_shared(format!("http://{}", self.addr))?
+            .connect()
+            .await
+            .with_context(|| format!("cannot connect to {} at {}", self.name, self.addr))
+    }
+
+    /// SIGKILL: no shutdown hooks, no flushing, as in a crash.
+    pub async fn kill9(mut self) -> anyhow::Result<()> {
+        self.child.start_kill()?;
+        self.child.wait().await?;
+        Ok(())
+    }
+
+    /// SIGTERM, then waits for a clean exit; returns the exit status.
+    pub async fn terminate(mut self, within: Duration) -> anyhow::Result<std::process::ExitStatus> {
+        let pid = self.child.id().context("already exited")?;
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        )?;
+        Ok(tokio::time::timeout(within, self.child.wait())
+            .await
+            .context("no exit after SIGTERM")??)
+    }
+}

@@ -49,7 +49,10 @@ pub fn csv() -> String {
         let prefix: String = category.chars().take(3).collect::<String>().to_uppercase();
         let on_hand = 20 + (i * 37 % 180);
         let threshold = 10 + (i * 7 % 20);
-        out += &format!("{prefix}-{:03},{name},{category},{price},{on_hand},{threshold}\n", i + 1);
+        out += &format!(
+            "{prefix}-{:03},{name},{category},{price},{on_hand},{threshold}\n",
+            i + 1
+        );
     }
     out
 }
@@ -59,7 +62,11 @@ mod tests {
     #[test]
     fn csv_has_a_row_per_product_with_unique_skus() {
         let csv = super::csv();
-        let skus: std::collections::HashSet<_> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+        let skus: std::collections::HashSet<_> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
         assert_eq!(skus.len(), super::PRODUCTS.len());
         assert!(csv.lines().skip(1).all(|l| l.split(',').count() == 6));
     }

@@ -19,10 +19,19 @@ use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
 #[derive(Parser)]
-#[command(name = "icc-demo", version, about = "Demo data and traffic for the Inventory Command Center")]
+#[command(
+    name = "icc-demo",
+    version,
+    about = "Demo data and traffic for the Inventory Command Center"
+)]
 struct Cli {
     /// orders-svc address.
-    #[arg(long, env = "ICC_DEMO_ORDERS", default_value = "http://127.0.0.1:50051", global = true)]
+    #[arg(
+        long,
+        env = "ICC_DEMO_ORDERS",
+        default_value = "http://127.0.0.1:50051",
+        global = true
+    )]
     orders: String,
     #[command(subcommand)]
     command: Command,
@@ -43,6 +52,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let shutdown = icc_server::shutdown_signal();
     icc_server::init_tracing();
     let cli = Cli::parse();
     match cli.command {
@@ -51,26 +61,36 @@ async fn main() -> anyhow::Result<()> {
         Command::Trickle(options) => {
             tokio::select! {
                 r = trickle::run(connect(&cli.orders).await?, options) => r,
-                () = icc_server::shutdown_signal() => Ok(()),
+                () = shutdown => Ok(()),
             }
         }
     }
 }
 
 async fn connect(addr: &str) -> anyhow::Result<Channel> {
-    Channel::from_shared(addr.to_owned())?.connect().await.with_context(|| format!("cannot connect to {addr}"))
+    Channel::from_shared(addr.to_owned())?
+        .connect()
+        .await
+        .with_context(|| format!("cannot connect to {addr}"))
 }
 
 async fn wait(addr: &str, timeout: Duration) -> anyhow::Result<()> {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         if let Ok(channel) = connect(addr).await {
-            let check = HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await;
+            let check = HealthClient::new(channel)
+                .check(HealthCheckRequest {
+                    service: String::new(),
+                })
+                .await;
             if check.is_ok_and(|r| r.get_ref().status == ServingStatus::Serving as i32) {
                 return Ok(());
             }
         }
-        anyhow::ensure!(tokio::time::Instant::now() < deadline, "{addr} not serving after {timeout:?}");
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "{addr} not serving after {timeout:?}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -78,7 +98,11 @@ async fn wait(addr: &str, timeout: Duration) -> anyhow::Result<()> {
 async fn seed(channel: Channel) -> anyhow::Result<()> {
     let mut catalog = CatalogServiceClient::new(channel);
     let existing = catalog
-        .list_products(ListProductsRequest { page_size: 1, include_archived: true, ..Default::default() })
+        .list_products(ListProductsRequest {
+            page_size: 1,
+            include_archived: true,
+            ..Default::default()
+        })
         .await?
         .into_inner();
     if !existing.products.is_empty() {
@@ -89,10 +113,19 @@ async fn seed(channel: Channel) -> anyhow::Result<()> {
     let chunks: Vec<_> = catalog::csv()
         .into_bytes()
         .chunks(256)
-        .map(|c| ImportProductsRequest { csv_chunk: c.to_vec() })
+        .map(|c| ImportProductsRequest {
+            csv_chunk: c.to_vec(),
+        })
         .collect();
-    let report = catalog.import_products(tokio_stream::iter(chunks)).await?.into_inner();
-    anyhow::ensure!(report.rejected.is_empty(), "demo rows rejected: {:?}", report.rejected);
+    let report = catalog
+        .import_products(tokio_stream::iter(chunks))
+        .await?
+        .into_inner();
+    anyhow::ensure!(
+        report.rejected.is_empty(),
+        "demo rows rejected: {:?}",
+        report.rejected
+    );
     tracing::info!(products = report.created_count, "seeded the demo catalog");
     Ok(())
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 use icc_proto::v1::catalog_service_client::CatalogServiceClient;
 use icc_proto::v1::orders_service_client::OrdersServiceClient;
 use icc_proto::v1::{
-    AdjustStockRequest, CancelOrderRequest, ListProductsRequest, OrderLineInput, PlaceOrderRequest, Product,
-    StockAdjustmentKind,
+    AdjustStockRequest, CancelOrderRequest, ListProductsRequest, OrderLineInput, PlaceOrderRequest,
+    Product, StockAdjustmentKind,
 };
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -34,7 +34,9 @@ pub struct Options {
 pub async fn run(channel: Channel, options: Options) -> anyhow::Result<()> {
     let mut catalog = CatalogServiceClient::new(channel.clone());
     let mut orders = OrdersServiceClient::new(channel);
-    let mut rng = options.seed.map_or_else(|| StdRng::from_rng(&mut rand::rng()), StdRng::seed_from_u64);
+    let mut rng = options
+        .seed
+        .map_or_else(|| StdRng::from_rng(&mut rand::rng()), StdRng::seed_from_u64);
     let mut interval = tokio::time::interval(Duration::from_millis(options.interval_ms.max(1)));
     let mut placed: u64 = 0;
     loop {
@@ -55,7 +57,10 @@ pub async fn run(channel: Channel, options: Options) -> anyhow::Result<()> {
                 let order = response.into_inner().order.unwrap_or_default();
                 tracing::info!(order_id = %order.id, total_minor = order.total_minor, placed, "demo order placed");
                 if rng.random_bool(options.cancel_share.clamp(0.0, 1.0)) {
-                    let cancel = CancelOrderRequest { id: order.id, reason: "demo cancellation".into() };
+                    let cancel = CancelOrderRequest {
+                        id: order.id,
+                        reason: "demo cancellation".into(),
+                    };
                     orders.cancel_order(cancel).await?;
                 }
             }
@@ -70,8 +75,13 @@ pub async fn run(channel: Channel, options: Options) -> anyhow::Result<()> {
     }
 }
 
-async fn active_products(catalog: &mut CatalogServiceClient<Channel>) -> anyhow::Result<Vec<Product>> {
-    let page = ListProductsRequest { page_size: 1000, ..Default::default() };
+async fn active_products(
+    catalog: &mut CatalogServiceClient<Channel>,
+) -> anyhow::Result<Vec<Product>> {
+    let page = ListProductsRequest {
+        page_size: 1000,
+        ..Default::default()
+    };
     Ok(catalog.list_products(page).await?.into_inner().products)
 }
 
@@ -79,16 +89,27 @@ async fn active_products(catalog: &mut CatalogServiceClient<Channel>) -> anyhow:
 /// in the catalog sell more, so demand differs between products.
 fn random_lines(rng: &mut StdRng, products: &[Product]) -> Vec<OrderLineInput> {
     let count = rng.random_range(1..=3).min(products.len());
-    let weights: Vec<(usize, f64)> = (0..products.len()).map(|i| (i, 1.0 / (1.0 + i as f64 * 0.1))).collect();
-    let chosen = weights.choose_multiple_weighted(rng, count, |w| w.1).map(|c| c.cloned().collect::<Vec<_>>());
+    let weights: Vec<(usize, f64)> = (0..products.len())
+        .map(|i| (i, 1.0 / (1.0 + i as f64 * 0.1)))
+        .collect();
+    let chosen = weights
+        .choose_multiple_weighted(rng, count, |w| w.1)
+        .map(|c| c.cloned().collect::<Vec<_>>());
     chosen
         .unwrap_or_default()
         .into_iter()
-        .map(|(i, _)| OrderLineInput { sku: products[i].sku.clone(), quantity: rng.random_range(1..=4) })
+        .map(|(i, _)| OrderLineInput {
+            sku: products[i].sku.clone(),
+            quantity: rng.random_range(1..=4),
+        })
         .collect()
 }
 
-async fn restock(catalog: &mut CatalogServiceClient<Channel>, sku: &str, units: i64) -> anyhow::Result<()> {
+async fn restock(
+    catalog: &mut CatalogServiceClient<Channel>,
+    sku: &str,
+    units: i64,
+) -> anyhow::Result<()> {
     let request = AdjustStockRequest {
         sku: sku.to_owned(),
         kind: StockAdjustmentKind::Restock as i32,

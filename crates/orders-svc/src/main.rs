@@ -2,9 +2,10 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let shutdown = icc_server::shutdown_signal();
     icc_server::init_tracing();
     let config = orders_svc::Config::parse();
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     icc_server::announce("orders-svc", &listener)?;
-    orders_svc::serve(config, listener, icc_server::shutdown_signal()).await
+    orders_svc::serve(config, listener, shutdown).await
 }

@@ -31,8 +31,10 @@ mod tests {
 
     fn response(status: &'static str, message: &'static str) -> Response<()> {
         let mut r = Response::new(());
-        r.headers_mut().insert("grpc-status", HeaderValue::from_static(status));
-        r.headers_mut().insert("grpc-message", HeaderValue::from_static(message));
+        r.headers_mut()
+            .insert("grpc-status", HeaderValue::from_static(status));
+        r.headers_mut()
+            .insert("grpc-message", HeaderValue::from_static(message));
         r
     }
 
