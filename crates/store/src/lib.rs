@@ -11,14 +11,21 @@
 pub mod conformance;
 mod error;
 mod model;
+mod olap;
 pub mod sqlite;
 mod traits;
+mod users;
 
 use std::sync::Arc;
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
-pub use traits::{CatalogStore, ChangeFeed, CheckpointStore, OrderStore, Store};
+pub use olap::*;
+pub use traits::{
+    CatalogStore, ChangeFeed, CheckpointStore, ForecastStore, OrderStore, SalesStore, Store,
+    UserStore,
+};
+pub use users::*;
 
 /// The store URL used when none is configured.
 pub const DEFAULT_STORE_URL: &str = "sqlite://data/icc.db";

@@ -13,11 +13,18 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use chrono::NaiveDate;
+
 use crate::error::StoreResult;
 use crate::model::{
     Cancelled, ChangeEvent, InventorySnapshot, NewOrder, NewProduct, Order, OrderFilter, Page,
     PageRequest, Placed, Product, ProductFilter, ProductPatch, StockAdjustment, StockMovement,
 };
+use crate::olap::{
+    AppliedEvents, DailySales, DataWatermark, FeatureValues, OlapCounts, RebuildReport, SalesEvent,
+    StoredForecast,
+};
+use crate::users::{UserPatch, UserRecord};
 
 /// Products and the stock ledger (OLTP).
 #[async_trait]
@@ -107,7 +114,118 @@ pub trait CheckpointStore: Send + Sync {
     async fn set_checkpoint(&self, consumer: &str, seq: i64) -> StoreResult<()>;
 }
 
-/// Everything a backend provides.
-pub trait Store: CatalogStore + OrderStore + ChangeFeed + CheckpointStore + 'static {}
+/// The analytics side: sales events, daily facts and features (OLAP).
+#[async_trait]
+pub trait SalesStore: Send + Sync {
+    /// Stores the events whose ids are new (the log is immutable: a stored
+    /// id is never changed) and recomputes, from the whole log, the daily
+    /// facts of every (sku, business day) the batch touches — so a replay
+    /// changes nothing. One transaction.
+    async fn apply_sales_events(&self, events: Vec<SalesEvent>) -> StoreResult<AppliedEvents>;
 
-impl<T: CatalogStore + OrderStore + ChangeFeed + CheckpointStore + 'static> Store for T {}
+    /// Events of a SKU (or all SKUs) with business days in `from..=to`, in
+    /// (day, id) order.
+    async fn sales_events(
+        &self,
+        sku: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<SalesEvent>>;
+
+    /// Stored fact rows of a SKU in `from..=to`, in day order (days without
+    /// events have no row; callers gap-fill).
+    async fn daily_sales(
+        &self,
+        sku: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DailySales>>;
+
+    /// Every SKU with at least one sales event, in order.
+    async fn sales_skus(&self) -> StoreResult<Vec<String>>;
+
+    /// Recomputes the facts of a SKU (or every SKU) in `from..=to` from the
+    /// events, corrects the stored rows and reports how many differed.
+    async fn rebuild_daily_sales(
+        &self,
+        sku: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<RebuildReport>;
+
+    /// Replaces a SKU's feature rows for the days given and sets its
+    /// watermark, in one transaction.
+    async fn put_features(
+        &self,
+        sku: &str,
+        rows: Vec<FeatureValues>,
+        watermark: DataWatermark,
+    ) -> StoreResult<()>;
+
+    /// A SKU's feature rows in `from..=to` (day order) and its watermark
+    /// (`None` when features were never computed for it).
+    async fn features(
+        &self,
+        sku: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<(Vec<FeatureValues>, Option<DataWatermark>)>;
+
+    /// Row counts.
+    async fn olap_counts(&self) -> StoreResult<OlapCounts>;
+}
+
+/// Stored forecasts, reused while their watermark and model version hold.
+#[async_trait]
+pub trait ForecastStore: Send + Sync {
+    /// Stores a forecast, replacing the previous one of the same SKU and
+    /// model.
+    async fn put_forecast(&self, forecast: StoredForecast) -> StoreResult<()>;
+
+    /// The stored forecast of a SKU and model, if any.
+    async fn forecast(&self, sku: &str, model: &str) -> StoreResult<Option<StoredForecast>>;
+}
+
+/// Users of the gateway.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// `AlreadyExists` when the username is taken.
+    async fn create_user(&self, user: UserRecord) -> StoreResult<UserRecord>;
+
+    /// `NotFound` for an unknown username.
+    async fn get_user(&self, username: &str) -> StoreResult<UserRecord>;
+
+    /// Users in username order; the cursor is the last username.
+    async fn list_users(&self, page: &PageRequest) -> StoreResult<Page<UserRecord>>;
+
+    /// Changes the patched fields.
+    async fn update_user(&self, username: &str, patch: UserPatch) -> StoreResult<UserRecord>;
+
+    /// Number of users (to create the first admin on first start).
+    async fn count_users(&self) -> StoreResult<i64>;
+}
+
+/// Everything a backend provides.
+pub trait Store:
+    CatalogStore
+    + OrderStore
+    + ChangeFeed
+    + CheckpointStore
+    + SalesStore
+    + ForecastStore
+    + UserStore
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: CatalogStore
+        + OrderStore
+        + ChangeFeed
+        + CheckpointStore
+        + SalesStore
+        + ForecastStore
+        + UserStore
+        + 'static
+{
+}

@@ -9,7 +9,9 @@ mod catalog;
 mod feed;
 mod orders;
 mod rows;
+mod sales;
 mod schema;
+mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +24,13 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::watch;
 
 use crate::model::{checks, *};
-use crate::traits::{CatalogStore, ChangeFeed, CheckpointStore, OrderStore};
+use crate::olap::*;
+use crate::traits::{
+    CatalogStore, ChangeFeed, CheckpointStore, ForecastStore, OrderStore, SalesStore, UserStore,
+};
+use crate::users::{UserPatch, UserRecord};
 use crate::{StoreError, StoreResult};
+use chrono::NaiveDate;
 use writer::Writer;
 
 /// How long a connection waits for another process's write lock.
@@ -275,5 +282,126 @@ impl CheckpointStore for SqliteStore {
         self.writer
             .write(move |c| feed::set_checkpoint(c, &consumer, seq))
             .await
+    }
+}
+
+#[async_trait]
+impl SalesStore for SqliteStore {
+    async fn apply_sales_events(&self, events: Vec<SalesEvent>) -> StoreResult<AppliedEvents> {
+        self.writer
+            .write(move |c| sales::apply_sales_events(c, &events))
+            .await
+    }
+
+    async fn sales_events(
+        &self,
+        sku: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<SalesEvent>> {
+        sales::check_range(from, to)?;
+        let sku = sku.map(str::to_owned);
+        self.read(move |c| sales::sales_events(c, sku.as_deref(), from, to))
+            .await
+    }
+
+    async fn daily_sales(
+        &self,
+        sku: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DailySales>> {
+        sales::check_range(from, to)?;
+        let sku = sku.to_owned();
+        self.read(move |c| sales::daily_sales(c, &sku, from, to))
+            .await
+    }
+
+    async fn sales_skus(&self) -> StoreResult<Vec<String>> {
+        self.read(sales::sales_skus).await
+    }
+
+    async fn rebuild_daily_sales(
+        &self,
+        sku: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<RebuildReport> {
+        sales::check_range(from, to)?;
+        let sku = sku.map(str::to_owned);
+        self.writer
+            .write(move |c| sales::rebuild_daily_sales(c, sku.as_deref(), from, to))
+            .await
+    }
+
+    async fn put_features(
+        &self,
+        sku: &str,
+        rows: Vec<FeatureValues>,
+        watermark: DataWatermark,
+    ) -> StoreResult<()> {
+        let sku = sku.to_owned();
+        self.writer
+            .write(move |c| sales::put_features(c, &sku, &rows, watermark))
+            .await
+    }
+
+    async fn features(
+        &self,
+        sku: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<(Vec<FeatureValues>, Option<DataWatermark>)> {
+        sales::check_range(from, to)?;
+        let sku = sku.to_owned();
+        self.read(move |c| sales::features(c, &sku, from, to)).await
+    }
+
+    async fn olap_counts(&self) -> StoreResult<OlapCounts> {
+        self.read(sales::olap_counts).await
+    }
+}
+
+#[async_trait]
+impl ForecastStore for SqliteStore {
+    async fn put_forecast(&self, forecast: StoredForecast) -> StoreResult<()> {
+        self.writer
+            .write(move |c| sales::put_forecast(c, &forecast))
+            .await
+    }
+
+    async fn forecast(&self, sku: &str, model: &str) -> StoreResult<Option<StoredForecast>> {
+        let (sku, model) = (sku.to_owned(), model.to_owned());
+        self.read(move |c| sales::forecast(c, &sku, &model)).await
+    }
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn create_user(&self, user: UserRecord) -> StoreResult<UserRecord> {
+        self.writer
+            .write(move |c| users::create_user(c, &user))
+            .await
+    }
+
+    async fn get_user(&self, username: &str) -> StoreResult<UserRecord> {
+        let username = username.to_owned();
+        self.read(move |c| users::get_user(c, &username)).await
+    }
+
+    async fn list_users(&self, page: &PageRequest) -> StoreResult<Page<UserRecord>> {
+        let page = page.clone();
+        self.read(move |c| users::list_users(c, &page)).await
+    }
+
+    async fn update_user(&self, username: &str, patch: UserPatch) -> StoreResult<UserRecord> {
+        let username = username.to_owned();
+        self.writer
+            .write(move |c| users::update_user(c, &username, &patch))
+            .await
+    }
+
+    async fn count_users(&self) -> StoreResult<i64> {
+        self.read(users::count_users).await
     }
 }

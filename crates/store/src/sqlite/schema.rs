@@ -76,6 +76,80 @@ const MIGRATIONS: &[&str] = &[
         update_time INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 2: the analytics side (OLAP), stored forecasts and users.
+    r#"
+    -- Immutable: triggers refuse every UPDATE and DELETE.
+    CREATE TABLE sales_events (
+        id               TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL,
+        order_id         TEXT,
+        line_number      INTEGER NOT NULL,
+        sku              TEXT NOT NULL,
+        units            INTEGER NOT NULL,
+        unit_price_minor INTEGER NOT NULL,
+        revenue_minor    INTEGER NOT NULL,
+        order_delta      INTEGER NOT NULL,
+        occurred_at      INTEGER NOT NULL,
+        business_day     TEXT NOT NULL,
+        feed_seq         INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX sales_events_by_sku_day ON sales_events (sku, business_day);
+    CREATE INDEX sales_events_by_day ON sales_events (business_day);
+    CREATE TRIGGER sales_events_no_update BEFORE UPDATE ON sales_events
+        BEGIN SELECT RAISE(ABORT, 'sales events are immutable'); END;
+    CREATE TRIGGER sales_events_no_delete BEFORE DELETE ON sales_events
+        BEGIN SELECT RAISE(ABORT, 'sales events are immutable'); END;
+
+    CREATE TABLE daily_sales (
+        sku           TEXT NOT NULL,
+        day           TEXT NOT NULL,
+        units         INTEGER NOT NULL,
+        revenue_minor INTEGER NOT NULL,
+        order_count   INTEGER NOT NULL,
+        PRIMARY KEY (sku, day)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE features (
+        sku            TEXT NOT NULL,
+        day            TEXT NOT NULL,
+        units          REAL NOT NULL,
+        lag_1          REAL NOT NULL,
+        lag_7          REAL NOT NULL,
+        lag_14         REAL NOT NULL,
+        rolling_mean_7 REAL NOT NULL,
+        trend_index    REAL NOT NULL,
+        is_weekend     REAL NOT NULL,
+        is_holiday     REAL NOT NULL,
+        history_days   INTEGER NOT NULL,
+        PRIMARY KEY (sku, day)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE feature_watermarks (
+        sku          TEXT PRIMARY KEY,
+        data_through TEXT NOT NULL,
+        version      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE forecasts (
+        sku           TEXT NOT NULL,
+        model         TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        data_through  TEXT NOT NULL,
+        data_version  INTEGER NOT NULL,
+        horizon_days  INTEGER NOT NULL,
+        create_time   INTEGER NOT NULL,
+        body          BLOB NOT NULL,
+        PRIMARY KEY (sku, model)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE users (
+        username      TEXT PRIMARY KEY,
+        role          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled      INTEGER NOT NULL,
+        create_time   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
