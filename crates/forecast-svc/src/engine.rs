@@ -1,0 +1,345 @@
+//! The forecasting work itself: synchronous, CPU-bound and free of I/O, so
+//! the service runs it on the blocking pool and the benchmark calls it
+//! directly.
+//!
+//! For one SKU and a model choice:
+//! 1. the candidates (one model, or every AUTO candidate) whose history
+//!    requirement the SKU meets are *eligible*; AUTO leaving one out for
+//!    short history says so in `fallback_reason`;
+//! 2. every eligible candidate is backtested on the same rolling-origin
+//!    windows (icc-analytics `backtest`: up to 8 weekly origins, up to 28
+//!    days ahead, fewer when the history is short);
+//! 3. AUTO picks the lowest RMSSE (RMSE when the series has no seasonal
+//!    variation to scale by), a tie going to the simpler model;
+//! 4. the chosen model forecasts from the whole history (the seed model
+//!    fitted on the stored feature rows), and the 80% / 95% intervals and
+//!    per-step error scale come from its backtest errors at each step.
+
+use icc_analytics::{
+    Accuracy, BacktestConfig, BacktestError, BacktestReport, ForecastError, ForecastPoint,
+    HolidayCalendar, Interval, backtest,
+};
+
+use crate::error::Error;
+use crate::history::{SkuHistory, fit_seed_from_rows};
+use crate::models::{MIN_BACKTEST_STEPS, ModelChoice, ModelKind};
+
+/// Most days ahead the backtest behind a forecast's intervals measures;
+/// later days reuse the last measured step's errors.
+pub const BACKTEST_HORIZON: usize = 28;
+/// Most backtest origins behind a forecast.
+pub const BACKTEST_WINDOWS: usize = 8;
+/// Days between backtest origins.
+pub const BACKTEST_STEP: usize = 7;
+/// Largest forecast horizon, in days.
+pub const MAX_HORIZON_DAYS: usize = icc_analytics::forecast::MAX_HORIZON_DAYS;
+
+/// A model's backtest accuracy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// The model.
+    pub model: ModelKind,
+    /// Its accuracy on the backtest windows.
+    pub accuracy: Accuracy,
+}
+
+/// A computed forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecasted {
+    /// The model that made it (AUTO's choice).
+    pub model: ModelKind,
+    /// One point per day from the day after the history, with explanations.
+    pub points: Vec<ForecastPoint>,
+    /// 80% and 95% intervals, one per point.
+    pub intervals: Vec<Interval>,
+    /// RMS backtest error per step, one per point (for safety stock).
+    pub error_scale: Vec<f64>,
+    /// R-squared of the fit for regression models, else 0.
+    pub r_squared: f64,
+    /// When AUTO chose: the chosen model, then the runner-up.
+    pub selection: Vec<Scored>,
+    /// Set when AUTO left a model out because the history was short.
+    pub fallback_reason: Option<String>,
+    /// The backtest behind the intervals.
+    pub backtest: BacktestConfig,
+}
+
+/// A backtest as the Backtest RPC reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestOutcome {
+    /// The tested model (AUTO's choice).
+    pub model: ModelKind,
+    /// Everything measured.
+    pub report: BacktestReport,
+}
+
+/// Forecasts `horizon` days after the history with `choice`.
+pub fn forecast(
+    history: &SkuHistory,
+    choice: ModelChoice,
+    horizon: usize,
+    calendar: &HolidayCalendar,
+) -> Result<Forecasted, Error> {
+    check_horizon("horizon_days", horizon)?;
+    let have = history.days();
+    let (eligible, excluded) = split(choice, have, ModelKind::min_history_days);
+    if eligible.is_empty() {
+        return Err(too_short(
+            history,
+            choice,
+            ModelKind::min_history_days,
+            |k| {
+                format!(
+                    "model {} with a {MIN_BACKTEST_STEPS}-day backtest for its intervals",
+                    k.name()
+                )
+            },
+        ));
+    }
+    let fallback_reason = (choice == ModelChoice::Auto && !excluded.is_empty()).then(|| {
+        let left_out: Vec<String> = excluded
+            .iter()
+            .map(|k| format!("{} (needs {})", k.name(), k.min_history_days()))
+            .collect();
+        let among: Vec<&str> = eligible.iter().map(|k| k.name()).collect();
+        format!(
+            "{have} days of history are too few for {}; chose among {}",
+            left_out.join(", "),
+            among.join(", ")
+        )
+    });
+
+    let min_training = max_training(&eligible);
+    let bt_horizon = BACKTEST_HORIZON.min(horizon).min(have - min_training);
+    let config = BacktestConfig {
+        horizon: bt_horizon,
+        windows: BACKTEST_WINDOWS.min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
+        step: BACKTEST_STEP,
+    };
+    let reports = run_backtests(history, &eligible, &config, calendar)?;
+    let (chosen, runner_up) = select(&reports);
+    let (model, report) = &reports[chosen];
+
+    let (points, r_squared) = match model {
+        ModelKind::Seed => {
+            let seed = fit_seed_from_rows(&history.rows).map_err(|e| analytics(history, e))?;
+            let points = seed
+                .forecast(&history.series, calendar, horizon)
+                .map_err(|e| analytics(history, e))?;
+            (points, finite_or_zero(seed.r_squared()))
+        }
+        other => (
+            other
+                .forecaster(calendar)
+                .forecast(&history.series, horizon)
+                .map_err(|e| analytics(history, e))?,
+            0.0,
+        ),
+    };
+    if let Some(p) = points.iter().find(|p| !p.value.is_finite()) {
+        return Err(Error::Internal(format!(
+            "model {} forecast a non-finite value for {} on {}",
+            model.name(),
+            history.sku,
+            p.date
+        )));
+    }
+    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+    let selection = if choice == ModelChoice::Auto {
+        std::iter::once(chosen)
+            .chain(runner_up)
+            .map(|i| Scored {
+                model: reports[i].0,
+                accuracy: reports[i].1.model.accuracy,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Forecasted {
+        model: *model,
+        intervals: report.intervals.apply(&values),
+        error_scale: report.intervals.error_scale(values.len()),
+        points,
+        r_squared,
+        selection,
+        fallback_reason,
+        backtest: config,
+    })
+}
+
+/// The Backtest RPC: `windows` origins a week apart, `horizon` days each,
+/// for `choice` (AUTO tests every eligible candidate on the same windows
+/// and reports the one it would choose).
+pub fn backtest_sku(
+    history: &SkuHistory,
+    choice: ModelChoice,
+    horizon: usize,
+    windows: usize,
+    calendar: &HolidayCalendar,
+) -> Result<BacktestOutcome, Error> {
+    check_horizon("horizon_days", horizon)?;
+    if windows == 0 || windows > icc_analytics::backtest::MAX_WINDOWS {
+        return Err(Error::invalid(
+            "windows",
+            format!(
+                "must be between 1 and {}, got {windows}",
+                icc_analytics::backtest::MAX_WINDOWS
+            ),
+        ));
+    }
+    let have = history.days();
+    let need = |k: ModelKind| k.min_training_days() + horizon;
+    let (eligible, _) = split(choice, have, need);
+    if eligible.is_empty() {
+        return Err(too_short(history, choice, need, |k| {
+            format!(
+                "{} training days for model {} plus the {horizon}-day horizon",
+                k.min_training_days(),
+                k.name()
+            )
+        }));
+    }
+    let min_training = max_training(&eligible);
+    let config = BacktestConfig {
+        horizon,
+        windows: windows.min((have - horizon - min_training) / BACKTEST_STEP + 1),
+        step: BACKTEST_STEP,
+    };
+    let mut reports = run_backtests(history, &eligible, &config, calendar)?;
+    let (chosen, _) = select(&reports);
+    let (model, report) = reports.swap_remove(chosen);
+    Ok(BacktestOutcome { model, report })
+}
+
+/// The score AUTO minimises: RMSSE, or RMSE when no window has a
+/// seasonal-naive scale (a constant history). All candidates are scored on
+/// the same windows, so either every one has an RMSSE or none has.
+pub fn selection_score(accuracy: &Accuracy) -> f64 {
+    accuracy.rmsse.unwrap_or(accuracy.rmse)
+}
+
+/// Index of the chosen report and of the runner-up. `reports` are in
+/// simplicity order; a later (more complex) model must beat the best so
+/// far by more than rounding noise to be chosen.
+pub fn select(reports: &[(ModelKind, BacktestReport)]) -> (usize, Option<usize>) {
+    let best_of = |skip: Option<usize>| {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, (_, report)) in reports.iter().enumerate() {
+            if Some(i) == skip {
+                continue;
+            }
+            let score = selection_score(&report.model.accuracy);
+            let better = match best {
+                None => true,
+                Some((_, b)) => score < b - 1e-12 * b.abs().max(1.0),
+            };
+            if better {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
+    };
+    let chosen = best_of(None).unwrap_or(0);
+    (chosen, best_of(Some(chosen)))
+}
+
+fn run_backtests(
+    history: &SkuHistory,
+    models: &[ModelKind],
+    config: &BacktestConfig,
+    calendar: &HolidayCalendar,
+) -> Result<Vec<(ModelKind, BacktestReport)>, Error> {
+    models
+        .iter()
+        .map(|&kind| {
+            backtest(&history.series, &*kind.forecaster(calendar), config)
+                .map(|report| (kind, report))
+                .map_err(|e| match e {
+                    BacktestError::Forecast(e) => analytics(history, e),
+                    other => Error::Internal(format!(
+                        "backtest of {} for {}: {other}",
+                        kind.name(),
+                        history.sku
+                    )),
+                })
+        })
+        .collect()
+}
+
+/// The candidates of `choice` whose need is met, and those left out.
+fn split(
+    choice: ModelChoice,
+    have: usize,
+    need: impl Fn(ModelKind) -> usize,
+) -> (Vec<ModelKind>, Vec<ModelKind>) {
+    choice
+        .candidates()
+        .into_iter()
+        .partition(|&k| have >= need(k))
+}
+
+fn max_training(models: &[ModelKind]) -> usize {
+    models
+        .iter()
+        .map(|k| k.min_training_days())
+        .max()
+        .unwrap_or(1)
+}
+
+fn too_short(
+    history: &SkuHistory,
+    choice: ModelChoice,
+    need: impl Fn(ModelKind) -> usize,
+    what: impl Fn(ModelKind) -> String,
+) -> Error {
+    let simplest = choice
+        .candidates()
+        .into_iter()
+        .min_by_key(|&k| need(k))
+        .unwrap_or(ModelKind::Naive);
+    let what = match choice {
+        ModelChoice::Auto => format!("AUTO's simplest candidate: {}", what(simplest)),
+        ModelChoice::Model(_) => what(simplest),
+    };
+    Error::InsufficientHistory {
+        sku: history.sku.clone(),
+        have: history.days(),
+        need: need(simplest),
+        what,
+    }
+}
+
+/// `1 <= horizon <= 365`, else INVALID_ARGUMENT naming `field`.
+pub fn check_horizon(field: &str, horizon: usize) -> Result<(), Error> {
+    if horizon == 0 || horizon > MAX_HORIZON_DAYS {
+        return Err(Error::invalid(
+            field,
+            format!("must be between 1 and {MAX_HORIZON_DAYS}, got {horizon}"),
+        ));
+    }
+    Ok(())
+}
+
+fn analytics(history: &SkuHistory, e: ForecastError) -> Error {
+    match e {
+        ForecastError::InsufficientHistory { have, need } => Error::InsufficientHistory {
+            sku: history.sku.clone(),
+            have,
+            need,
+            what: "the model's training rows".into(),
+        },
+        ForecastError::InvalidHorizon { horizon, .. } => Error::invalid(
+            "horizon_days",
+            format!("must be between 1 and {MAX_HORIZON_DAYS}, got {horizon}"),
+        ),
+        other => Error::Internal(format!("forecast of {}: {other}", history.sku)),
+    }
+}
+
+fn finite_or_zero(x: f64) -> f64 {
+    if x.is_finite() { x } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests;

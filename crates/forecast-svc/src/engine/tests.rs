@@ -1,0 +1,230 @@
+use chrono::NaiveDate;
+use icc_analytics::{BacktestConfig, DailySeries, HolidayCalendar, SeedForecaster, SeedModel};
+use icc_store::DataWatermark;
+
+use super::*;
+use crate::history::{SkuHistory, feature_values};
+use crate::synthetic::{Shape, series};
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 1, 2).unwrap()
+}
+
+fn history_of(s: DailySeries, calendar: &HolidayCalendar) -> SkuHistory {
+    let rows = feature_values(&s, calendar);
+    let watermark = DataWatermark {
+        data_through: s.end(),
+        version: 1,
+    };
+    SkuHistory::from_store("SKU-1", rows, Some(watermark))
+        .unwrap()
+        .unwrap()
+}
+
+fn synthetic(seed: u64, days: usize) -> SkuHistory {
+    let calendar = HolidayCalendar::builtin();
+    history_of(series(seed, start(), days, &Shape::default()), &calendar)
+}
+
+#[test]
+fn seed_forecast_equals_analytics_fit_forecast_and_backtest_intervals() {
+    let calendar = HolidayCalendar::builtin();
+    let h = synthetic(11, 400);
+    let f = forecast(&h, ModelChoice::Model(ModelKind::Seed), 42, &calendar).unwrap();
+    let model = SeedModel::fit(&h.series, &calendar).unwrap();
+    let expected = model.forecast(&h.series, &calendar, 42).unwrap();
+    assert_eq!(f.points, expected);
+    assert_eq!(f.r_squared, model.r_squared());
+    assert!(f.r_squared > 0.3, "a weekly pattern is partly explained");
+    assert!(f.selection.is_empty() && f.fallback_reason.is_none());
+
+    let config = BacktestConfig {
+        horizon: 28,
+        windows: 8,
+        step: 7,
+    };
+    assert_eq!(f.backtest, config);
+    let report =
+        icc_analytics::backtest(&h.series, &SeedForecaster::new(calendar), &config).unwrap();
+    let values: Vec<f64> = expected.iter().map(|p| p.value).collect();
+    assert_eq!(f.intervals, report.intervals.apply(&values));
+    assert_eq!(f.error_scale, report.intervals.error_scale(42));
+    for (p, i) in f.points.iter().zip(&f.intervals) {
+        assert!(i.lower_95 <= i.lower_80 && i.lower_80 <= p.value.max(0.0));
+        assert!(p.value <= i.upper_80 && i.upper_80 <= i.upper_95);
+    }
+}
+
+#[test]
+fn auto_reports_the_choice_and_the_runner_up_in_score_order() {
+    let calendar = HolidayCalendar::builtin();
+    let h = synthetic(12, 365);
+    let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+    assert_eq!(f.selection.len(), 2);
+    assert_eq!(f.selection[0].model, f.model);
+    assert_ne!(f.selection[1].model, f.model);
+    let score = |i: usize| selection_score(&f.selection[i].accuracy);
+    assert!(score(0) <= score(1));
+    // Every candidate was scored: the choice beats each of them.
+    for kind in crate::models::AUTO_CANDIDATES {
+        let alone = forecast(&h, ModelChoice::Model(kind), 28, &calendar).unwrap();
+        assert_eq!(
+            alone.backtest, f.backtest,
+            "same windows for every candidate"
+        );
+        let b = backtest_sku(&h, ModelChoice::Model(kind), 28, 8, &calendar).unwrap();
+        assert!(score(0) <= selection_score(&b.report.model.accuracy) + 1e-12);
+    }
+    assert!(f.fallback_reason.is_none());
+}
+
+#[test]
+fn ties_go_to_the_simpler_model() {
+    let calendar = HolidayCalendar::empty();
+    // A pure weekly pattern: seasonal naive and the seed model (lag_7)
+    // are both exact, naive and the moving average are not.
+    let week = [3.0, 5.0, 4.0, 6.0, 9.0, 14.0, 12.0];
+    let units: Vec<f64> = (0..210).map(|i| week[i % 7]).collect();
+    let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
+    let f = forecast(&h, ModelChoice::Auto, 14, &calendar).unwrap();
+    assert_eq!(f.model, ModelKind::SeasonalNaive);
+    assert_eq!(selection_score(&f.selection[0].accuracy), 0.0);
+    // A constant series: every model is exact, so the simplest wins.
+    let flat = history_of(DailySeries::new(start(), vec![4.0; 60]).unwrap(), &calendar);
+    let f = forecast(&flat, ModelChoice::Auto, 28, &calendar).unwrap();
+    assert_eq!(f.model, ModelKind::Naive);
+    assert!(f.points.iter().all(|p| p.value == 4.0));
+}
+
+#[test]
+fn auto_on_short_history_falls_back_and_says_why() {
+    let calendar = HolidayCalendar::builtin();
+    let h = synthetic(13, 20);
+    let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+    assert!(matches!(
+        f.model,
+        ModelKind::Naive | ModelKind::SeasonalNaive
+    ));
+    let reason = f.fallback_reason.expect("a fallback is never silent");
+    assert!(reason.contains("20 days"), "{reason}");
+    assert!(reason.contains("seed (needs 35)"), "{reason}");
+    assert!(reason.contains("moving_average (needs 35)"), "{reason}");
+    assert_eq!(f.points.len(), 28);
+    assert_eq!(f.intervals.len(), 28);
+    // 20 days, 8 training days: a 12-day backtest, one window.
+    assert_eq!(f.backtest.horizon, 12);
+    assert_eq!(f.backtest.windows, 1);
+}
+
+#[test]
+fn too_little_history_names_have_and_need() {
+    let calendar = HolidayCalendar::builtin();
+    let e = forecast(&synthetic(14, 10), ModelChoice::Auto, 28, &calendar).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InsufficientHistory {
+                have: 10,
+                need: 15,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = forecast(
+        &synthetic(14, 30),
+        ModelChoice::Model(ModelKind::Seed),
+        28,
+        &calendar,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InsufficientHistory {
+                have: 30,
+                need: 35,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("model seed"), "{e}");
+    let e = backtest_sku(
+        &synthetic(14, 60),
+        ModelChoice::Model(ModelKind::Seed),
+        56,
+        8,
+        &calendar,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InsufficientHistory {
+                have: 60,
+                need: 84,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn degenerate_series_give_finite_forecasts() {
+    let calendar = HolidayCalendar::builtin();
+    let cases: Vec<Vec<f64>> = vec![
+        vec![0.0; 100],
+        vec![7.0; 100],
+        (0..100)
+            .map(|i| if i == 50 { 1000.0 } else { 0.0 })
+            .collect(),
+        (0..100).map(|i| f64::from(i % 2)).collect(),
+        (0..100).map(|i| if i < 90 { 0.0 } else { 3.0 }).collect(),
+    ];
+    for units in cases {
+        let h = history_of(DailySeries::new(start(), units.clone()).unwrap(), &calendar);
+        for choice in [
+            ModelChoice::Auto,
+            ModelChoice::Model(ModelKind::Seed),
+            ModelChoice::Model(ModelKind::MovingAverage),
+        ] {
+            let f = forecast(&h, choice, 365, &calendar)
+                .unwrap_or_else(|e| panic!("{choice:?} on {units:?}: {e}"));
+            assert_eq!(f.points.len(), 365);
+            let finite = |x: f64| x.is_finite();
+            assert!(f.points.iter().all(|p| finite(p.value)
+                && finite(p.explanation.unclamped)
+                && p.explanation.terms.iter().all(|t| finite(t.contribution))));
+            assert!(
+                f.intervals
+                    .iter()
+                    .all(|i| finite(i.lower_95) && finite(i.upper_95))
+            );
+            assert!(f.error_scale.iter().all(|&s| finite(s) && s >= 0.0));
+            assert!(finite(f.r_squared));
+            for s in &f.selection {
+                assert!(finite(selection_score(&s.accuracy)));
+            }
+        }
+    }
+}
+
+#[test]
+fn backtest_sku_checks_windows_and_uses_common_windows() {
+    let calendar = HolidayCalendar::builtin();
+    let h = synthetic(15, 200);
+    for bad in [0, 53] {
+        let e = backtest_sku(&h, ModelChoice::Auto, 28, bad, &calendar).unwrap_err();
+        assert!(e.to_string().starts_with("windows:"), "{e}");
+    }
+    let e = backtest_sku(&h, ModelChoice::Auto, 366, 8, &calendar).unwrap_err();
+    assert!(e.to_string().starts_with("horizon_days:"), "{e}");
+    let b = backtest_sku(&h, ModelChoice::Auto, 14, 52, &calendar).unwrap();
+    // 200 days, 28 training days at least, 14-day horizon: 23 weekly origins.
+    assert_eq!(b.report.windows, (200 - 14 - 28) / 7 + 1);
+    assert_eq!(b.report.points, b.report.windows * 14);
+    assert_eq!(b.report.baselines.len(), 2);
+    assert!(b.report.coverage_80.is_some());
+}

@@ -1,0 +1,194 @@
+//! The forecasting models the service offers, and how a request names one.
+//!
+//! Adding a model (issue 9: the richer regression, intermittent demand)
+//! means a [`ModelKind`] variant, its row in each `match` below, and its
+//! place in [`AUTO_CANDIDATES`]; selection, backtests, intervals, storage
+//! and the RPCs work from this table.
+
+use icc_analytics::baselines::{MovingAverage, Naive, SeasonalNaive};
+use icc_analytics::metrics::SEASON_DAYS;
+use icc_analytics::{Forecaster, HolidayCalendar, SeedForecaster};
+use icc_proto::v1 as pb;
+
+use crate::error::Error;
+
+/// Days the moving-average model averages over: four whole weeks, so the
+/// weekday pattern cancels out and the noise shrinks.
+pub const MOVING_AVERAGE_DAYS: usize = 28;
+
+/// Out-of-sample days a model needs beyond its training minimum: at least
+/// one backtest window of a week, so that its prediction intervals come
+/// from errors it really made.
+pub const MIN_BACKTEST_STEPS: usize = 7;
+
+/// A concrete model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModelKind {
+    /// Tomorrow equals today.
+    Naive,
+    /// The mean of the last [`MOVING_AVERAGE_DAYS`] days.
+    MovingAverage,
+    /// Each day equals the same weekday one week earlier.
+    SeasonalNaive,
+    /// The old system's recursive, clamped linear regression.
+    Seed,
+}
+
+/// What AUTO chooses from, simplest first: a tie goes to the earlier one.
+pub const AUTO_CANDIDATES: [ModelKind; 4] = [
+    ModelKind::Naive,
+    ModelKind::MovingAverage,
+    ModelKind::SeasonalNaive,
+    ModelKind::Seed,
+];
+
+impl ModelKind {
+    /// Short name, as in logs, failures and `forecast-svc bench`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Naive => "naive",
+            ModelKind::MovingAverage => "moving_average",
+            ModelKind::SeasonalNaive => "seasonal_naive",
+            ModelKind::Seed => "seed",
+        }
+    }
+
+    /// The protobuf enum value.
+    pub fn to_proto(self) -> pb::ForecastModel {
+        match self {
+            ModelKind::Naive => pb::ForecastModel::Naive,
+            ModelKind::MovingAverage => pb::ForecastModel::MovingAverage,
+            ModelKind::SeasonalNaive => pb::ForecastModel::SeasonalNaive,
+            ModelKind::Seed => pb::ForecastModel::Seed,
+        }
+    }
+
+    /// Rank by simplicity (parameters and values read): 0 is simplest.
+    pub fn complexity(self) -> usize {
+        AUTO_CANDIDATES
+            .iter()
+            .position(|&k| k == self)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The model as an icc-analytics forecaster (fit and forecast in one
+    /// call), as backtests drive it.
+    pub fn forecaster(self, calendar: &HolidayCalendar) -> Box<dyn Forecaster + Send + Sync> {
+        match self {
+            ModelKind::Naive => Box::new(Naive),
+            ModelKind::MovingAverage => Box::new(
+                MovingAverage::new(MOVING_AVERAGE_DAYS).expect("the window is a valid constant"),
+            ),
+            ModelKind::SeasonalNaive => Box::new(SeasonalNaive),
+            ModelKind::Seed => Box::new(SeedForecaster::new(calendar.clone())),
+        }
+    }
+
+    /// Fewest days a backtest window trains on: what the model needs, and
+    /// more than a week so the scaled errors (MASE, RMSSE) are defined.
+    pub fn min_training_days(self) -> usize {
+        let model = match self {
+            ModelKind::Naive => 1,
+            ModelKind::MovingAverage => MOVING_AVERAGE_DAYS,
+            ModelKind::SeasonalNaive => SEASON_DAYS,
+            ModelKind::Seed => icc_analytics::seed::SEED_MIN_HISTORY_DAYS,
+        };
+        model.max(SEASON_DAYS + 1)
+    }
+
+    /// Fewest days of history the service forecasts the model from:
+    /// training plus [`MIN_BACKTEST_STEPS`] days to measure its errors.
+    pub fn min_history_days(self) -> usize {
+        self.min_training_days() + MIN_BACKTEST_STEPS
+    }
+}
+
+/// The model a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelChoice {
+    /// Per SKU, the candidate with the best backtest score.
+    Auto,
+    /// One model.
+    Model(ModelKind),
+}
+
+impl ModelChoice {
+    /// Reads the request's `model` field (`field` names it in errors).
+    /// UNSPECIFIED means AUTO; models of a later milestone are
+    /// UNIMPLEMENTED; unknown numbers are INVALID_ARGUMENT.
+    pub fn from_proto(field: &str, value: i32) -> Result<Self, Error> {
+        use pb::ForecastModel as M;
+        match M::try_from(value) {
+            Ok(M::Unspecified | M::Auto) => Ok(ModelChoice::Auto),
+            Ok(M::Seed) => Ok(ModelChoice::Model(ModelKind::Seed)),
+            Ok(M::Naive) => Ok(ModelChoice::Model(ModelKind::Naive)),
+            Ok(M::SeasonalNaive) => Ok(ModelChoice::Model(ModelKind::SeasonalNaive)),
+            Ok(M::MovingAverage) => Ok(ModelChoice::Model(ModelKind::MovingAverage)),
+            Ok(m @ (M::Regression | M::Intermittent)) => Err(Error::Unimplemented(format!(
+                "{field}: {} is not available yet (planned); use AUTO, SEED, NAIVE, \
+                 SEASONAL_NAIVE or MOVING_AVERAGE",
+                m.as_str_name()
+            ))),
+            Err(_) => Err(Error::invalid(
+                field,
+                format!("{value} is not a ForecastModel value"),
+            )),
+        }
+    }
+
+    /// The name a stored forecast is kept under (`auto` or the model's).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelChoice::Auto => "auto",
+            ModelChoice::Model(kind) => kind.name(),
+        }
+    }
+
+    /// The models this choice considers, simplest first.
+    pub fn candidates(self) -> Vec<ModelKind> {
+        match self {
+            ModelChoice::Auto => AUTO_CANDIDATES.to_vec(),
+            ModelChoice::Model(kind) => vec![kind],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_model_field() {
+        use pb::ForecastModel as M;
+        assert_eq!(
+            ModelChoice::from_proto("model", M::Unspecified as i32).unwrap(),
+            ModelChoice::Auto
+        );
+        for kind in AUTO_CANDIDATES {
+            assert_eq!(
+                ModelChoice::from_proto("model", kind.to_proto() as i32).unwrap(),
+                ModelChoice::Model(kind)
+            );
+        }
+        for later in [M::Regression, M::Intermittent] {
+            let e = ModelChoice::from_proto("model", later as i32).unwrap_err();
+            assert!(matches!(e, Error::Unimplemented(_)), "{e:?}");
+            assert!(e.to_string().contains(later.as_str_name()), "{e}");
+        }
+        let e = ModelChoice::from_proto("model", 99).unwrap_err();
+        assert!(e.to_string().starts_with("model: 99"), "{e}");
+    }
+
+    #[test]
+    fn candidates_are_ordered_by_simplicity_and_need_a_backtest_week() {
+        let ranks: Vec<usize> = AUTO_CANDIDATES.iter().map(|k| k.complexity()).collect();
+        assert_eq!(ranks, vec![0, 1, 2, 3]);
+        assert_eq!(ModelKind::Seed.min_history_days(), 28 + MIN_BACKTEST_STEPS);
+        assert_eq!(ModelKind::Naive.min_history_days(), 8 + MIN_BACKTEST_STEPS);
+        for kind in AUTO_CANDIDATES {
+            let f = kind.forecaster(&HolidayCalendar::empty());
+            assert_eq!(f.name(), kind.name());
+            assert!(kind.min_training_days() >= f.min_history());
+        }
+    }
+}
