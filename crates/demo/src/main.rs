@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod catalog;
+mod history;
 mod trickle;
 
 use std::time::Duration;
@@ -39,13 +40,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Wait until the server reports SERVING (at most --timeout-s seconds).
+    /// Wait until the server at --orders (or --addr) reports SERVING.
     Wait {
+        /// Address to wait for instead of --orders.
+        #[arg(long)]
+        addr: Option<String>,
         #[arg(long, default_value_t = 60)]
         timeout_s: u64,
     },
     /// Import the demo catalog if the catalog is empty.
     Seed,
+    /// Import a demo sales history (ending yesterday, UTC) for every product;
+    /// importing it twice adds nothing.
+    History {
+        /// Days of history per product.
+        #[arg(long, default_value_t = 540)]
+        days: usize,
+    },
     /// Place demo orders until interrupted.
     Trickle(trickle::Options),
 }
@@ -56,8 +67,27 @@ async fn main() -> anyhow::Result<()> {
     icc_server::init_tracing();
     let cli = Cli::parse();
     match cli.command {
-        Command::Wait { timeout_s } => wait(&cli.orders, Duration::from_secs(timeout_s)).await,
+        Command::Wait { addr, timeout_s } => {
+            wait(
+                addr.as_deref().unwrap_or(&cli.orders),
+                Duration::from_secs(timeout_s),
+            )
+            .await
+        }
         Command::Seed => seed(connect(&cli.orders).await?).await,
+        Command::History { days } => {
+            let yesterday = chrono::Utc::now()
+                .date_naive()
+                .pred_opt()
+                .unwrap_or_default();
+            history::import(
+                connect(&cli.orders).await?,
+                connect(&cli.ingest).await?,
+                days,
+                yesterday,
+            )
+            .await
+        }
         Command::Trickle(options) => {
             tokio::select! {
                 r = trickle::run(connect(&cli.orders).await?, options) => r,

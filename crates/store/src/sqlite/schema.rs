@@ -1,7 +1,7 @@
 //! Schema migrations, applied in order at open and tracked by
 //! `PRAGMA user_version`. Append new migrations; never edit an applied one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::sql_error;
 use crate::StoreResult;
@@ -153,24 +153,30 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
+/// Each transaction takes the write lock first and reads the version under
+/// it, so processes opening a fresh file at once never apply one twice.
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let current: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(sql_error)?;
-    let current = usize::try_from(current).unwrap_or(usize::MAX);
-    if current > MIGRATIONS.len() {
-        return Err(crate::StoreError::Internal(format!(
-            "database schema version {current} is newer than this build ({})",
-            MIGRATIONS.len()
-        )));
-    }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-        let tx = conn.transaction().map_err(sql_error)?;
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql_error)?;
+        let current: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql_error)?;
+        let current = usize::try_from(current).unwrap_or(usize::MAX);
+        if current > MIGRATIONS.len() {
+            return Err(crate::StoreError::Internal(format!(
+                "database schema version {current} is newer than this build ({})",
+                MIGRATIONS.len()
+            )));
+        }
+        let Some(sql) = MIGRATIONS.get(current) else {
+            return Ok(());
+        };
         tx.execute_batch(sql).map_err(sql_error)?;
-        tx.pragma_update(None, "user_version", version as i64 + 1)
+        tx.pragma_update(None, "user_version", current as i64 + 1)
             .map_err(sql_error)?;
         tx.commit().map_err(sql_error)?;
-        tracing::info!(version = version + 1, "applied schema migration");
+        tracing::info!(version = current + 1, "applied schema migration");
     }
-    Ok(())
 }

@@ -1,0 +1,349 @@
+//! IngestService: history import, daily sales, features, pipeline status and
+//! fact rebuilds. A thin adapter over the pipeline and the store.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use icc_proto::v1 as pb;
+use icc_proto::v1::ingest_service_server::IngestService;
+use icc_proto::{date_from_proto, date_to_proto, timestamp_to_proto};
+use icc_server::{invalid_argument, store_status};
+use icc_store::{PageRequest, ProductFilter};
+use tonic::{Request, Response, Status, Streaming};
+
+use crate::events::imported;
+use crate::pipeline::{CONSUMER, Pipeline, earliest_per_sku};
+
+/// Longest day range a query may span.
+pub const MAX_RANGE_DAYS: i64 = 3660;
+/// Most rows in one ImportSalesHistory message.
+pub const MAX_ROWS_PER_MESSAGE: usize = 10_000;
+
+/// The ingest service.
+pub struct Ingest {
+    pipeline: Arc<Pipeline>,
+}
+
+impl Ingest {
+    pub fn new(pipeline: Arc<Pipeline>) -> Self {
+        Ingest { pipeline }
+    }
+
+    /// 404s for a SKU the catalog has never had.
+    async fn known_sku(&self, field: &str, sku: &str) -> Result<String, Status> {
+        if sku.is_empty() {
+            return Err(invalid_argument(field, "must not be empty"));
+        }
+        self.pipeline
+            .store
+            .get_product(sku)
+            .await
+            .map_err(store_status)?;
+        Ok(sku.to_owned())
+    }
+
+    async fn catalog_skus(&self) -> Result<BTreeSet<String>, Status> {
+        let filter = ProductFilter {
+            include_archived: true,
+            ..Default::default()
+        };
+        let mut skus = BTreeSet::new();
+        let mut page = PageRequest::first(1000);
+        loop {
+            let found = self
+                .pipeline
+                .store
+                .list_products(&filter, &page)
+                .await
+                .map_err(store_status)?;
+            skus.extend(found.items.into_iter().map(|p| p.sku));
+            match found.next {
+                Some(next) => page.after = Some(next),
+                None => return Ok(skus),
+            }
+        }
+    }
+}
+
+/// Reads an inclusive, non-empty day range of at most MAX_RANGE_DAYS.
+fn day_range(
+    start: &Option<icc_proto::google::r#type::Date>,
+    end: &Option<icc_proto::google::r#type::Date>,
+) -> Result<(NaiveDate, NaiveDate), Status> {
+    let read = |field: &str, d: &Option<icc_proto::google::r#type::Date>| {
+        let d = d
+            .as_ref()
+            .ok_or_else(|| invalid_argument(field, "is required"))?;
+        date_from_proto(d).map_err(|e| invalid_argument(field, e))
+    };
+    let (start, end) = (read("start_date", start)?, read("end_date", end)?);
+    if start > end {
+        return Err(invalid_argument(
+            "end_date",
+            format!("the range {start}..{end} is empty"),
+        ));
+    }
+    if (end - start).num_days() >= MAX_RANGE_DAYS {
+        return Err(invalid_argument(
+            "end_date",
+            format!("the range spans more than {MAX_RANGE_DAYS} days"),
+        ));
+    }
+    Ok((start, end))
+}
+
+/// Why one history row is not stored, if it is not.
+fn check_row(
+    row: &pb::SalesHistoryRow,
+    skus: &BTreeSet<String>,
+    today: NaiveDate,
+) -> Result<NaiveDate, String> {
+    let date = row.date.as_ref().ok_or("date: is required")?;
+    let date = date_from_proto(date).map_err(|e| format!("date: {e}"))?;
+    if date > today {
+        return Err(format!("date: {date} is in the future (today is {today})"));
+    }
+    if !skus.contains(&row.sku) {
+        return Err(format!("sku: {:?} is not in the catalog", row.sku));
+    }
+    if row.units < 0 {
+        return Err(format!("units: must not be negative, got {}", row.units));
+    }
+    if row.revenue_minor < 0 {
+        return Err(format!(
+            "revenue_minor: must not be negative, got {}",
+            row.revenue_minor
+        ));
+    }
+    Ok(date)
+}
+
+#[tonic::async_trait]
+impl IngestService for Ingest {
+    async fn import_sales_history(
+        &self,
+        request: Request<Streaming<pb::ImportSalesHistoryRequest>>,
+    ) -> Result<Response<pb::ImportSalesHistoryResponse>, Status> {
+        let mut stream = request.into_inner();
+        let skus = self.catalog_skus().await?;
+        let today = self.pipeline.today();
+        let mut source: Option<String> = None;
+        let mut report = pb::ImportSalesHistoryResponse::default();
+        // (sku, day) -> (row number, units, revenue) of the first row seen.
+        let mut seen: HashMap<(String, NaiveDate), (i64, i64, i64)> = HashMap::new();
+        let mut touched = Vec::new();
+        let mut row_number = 0_i64;
+        while let Some(message) = stream.message().await? {
+            let name = message.source.trim();
+            if name.is_empty() || name.chars().count() > 200 || name.contains(':') {
+                return Err(invalid_argument(
+                    "source",
+                    "must be 1 to 200 characters without ':'",
+                ));
+            }
+            match &source {
+                None => source = Some(name.to_owned()),
+                Some(s) if s != name => {
+                    return Err(invalid_argument(
+                        "source",
+                        "must be the same in every message of an import",
+                    ));
+                }
+                Some(_) => {}
+            }
+            if message.rows.len() > MAX_ROWS_PER_MESSAGE {
+                return Err(invalid_argument(
+                    "rows",
+                    format!("at most {MAX_ROWS_PER_MESSAGE} rows per message"),
+                ));
+            }
+            let mut batch = Vec::with_capacity(message.rows.len());
+            for row in &message.rows {
+                row_number += 1;
+                let reject = |reason: String| pb::RowRejection {
+                    line: row_number,
+                    sku: row.sku.clone(),
+                    reason,
+                };
+                let date = match check_row(row, &skus, today) {
+                    Ok(date) => date,
+                    Err(reason) => {
+                        report.rejected.push(reject(reason));
+                        continue;
+                    }
+                };
+                match seen.get(&(row.sku.clone(), date)) {
+                    Some(&(_, units, revenue))
+                        if units == row.units && revenue == row.revenue_minor =>
+                    {
+                        report.duplicate_count += 1;
+                    }
+                    Some(&(first, _, _)) => {
+                        report.rejected.push(reject(format!(
+                            "conflicts with row {first} for the same sku and date"
+                        )));
+                    }
+                    None => {
+                        seen.insert(
+                            (row.sku.clone(), date),
+                            (row_number, row.units, row.revenue_minor),
+                        );
+                        batch.push(imported(name, &row.sku, date, row.units, row.revenue_minor));
+                    }
+                }
+            }
+            let offered = batch.len() as i64;
+            let applied = self
+                .pipeline
+                .store
+                .apply_sales_events(batch)
+                .await
+                .map_err(store_status)?;
+            report.accepted_count += applied.inserted as i64;
+            report.duplicate_count += offered - applied.inserted as i64;
+            touched.extend(applied.touched);
+        }
+        if source.is_none() {
+            return Err(invalid_argument("source", "the import sent no messages"));
+        }
+        self.pipeline
+            .refresh_features(earliest_per_sku(touched))
+            .await
+            .map_err(store_status)?;
+        tracing::info!(
+            accepted = report.accepted_count,
+            duplicates = report.duplicate_count,
+            rejected = report.rejected.len(),
+            "sales history imported"
+        );
+        Ok(Response::new(report))
+    }
+
+    async fn get_daily_sales(
+        &self,
+        request: Request<pb::GetDailySalesRequest>,
+    ) -> Result<Response<pb::GetDailySalesResponse>, Status> {
+        let r = request.into_inner();
+        let sku = self.known_sku("sku", &r.sku).await?;
+        let (start, end) = day_range(&r.start_date, &r.end_date)?;
+        let stored = self
+            .pipeline
+            .store
+            .daily_sales(&sku, start, end)
+            .await
+            .map_err(store_status)?;
+        let by_day: HashMap<NaiveDate, _> = stored.into_iter().map(|f| (f.day, f)).collect();
+        let days = start
+            .iter_days()
+            .take_while(|d| *d <= end)
+            .map(|day| {
+                let f = by_day.get(&day);
+                pb::DailySales {
+                    date: Some(date_to_proto(day)),
+                    units: f.map_or(0, |f| f.units),
+                    revenue_minor: f.map_or(0, |f| f.revenue_minor),
+                    order_count: f.map_or(0, |f| f.order_count),
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::GetDailySalesResponse { days }))
+    }
+
+    async fn get_features(
+        &self,
+        request: Request<pb::GetFeaturesRequest>,
+    ) -> Result<Response<pb::GetFeaturesResponse>, Status> {
+        let r = request.into_inner();
+        let sku = self.known_sku("sku", &r.sku).await?;
+        let (start, end) = day_range(&r.start_date, &r.end_date)?;
+        let (rows, watermark) = self
+            .pipeline
+            .store
+            .features(&sku, start, end)
+            .await
+            .map_err(store_status)?;
+        Ok(Response::new(pb::GetFeaturesResponse {
+            rows: rows
+                .iter()
+                .map(|f| pb::FeatureRow {
+                    date: Some(date_to_proto(f.day)),
+                    units: f.units,
+                    lag_1: f.lag_1,
+                    lag_7: f.lag_7,
+                    lag_14: f.lag_14,
+                    rolling_mean_7: f.rolling_mean_7,
+                    trend_index: f.trend_index,
+                    is_weekend: f.is_weekend,
+                    is_holiday: f.is_holiday,
+                    history_days: f.history_days,
+                })
+                .collect(),
+            data_watermark: watermark.map(|w| date_to_proto(w.data_through)),
+            data_version: watermark.map_or(0, |w| w.version),
+        }))
+    }
+
+    async fn get_pipeline_status(
+        &self,
+        _request: Request<pb::GetPipelineStatusRequest>,
+    ) -> Result<Response<pb::GetPipelineStatusResponse>, Status> {
+        let store = &self.pipeline.store;
+        let checkpoint = store
+            .checkpoint(CONSUMER)
+            .await
+            .map_err(store_status)?
+            .unwrap_or(0);
+        let head = store.head_seq().await.map_err(store_status)?;
+        let oldest_pending = store
+            .changes_after(checkpoint, 1)
+            .await
+            .map_err(store_status)?;
+        let lag_seconds = oldest_pending.first().map_or(0.0, |c| {
+            (Utc::now() - c.commit_time).num_milliseconds().max(0) as f64 / 1000.0
+        });
+        let counts = store.olap_counts().await.map_err(store_status)?;
+        Ok(Response::new(pb::GetPipelineStatusResponse {
+            checkpoint_seq: checkpoint,
+            head_seq: head,
+            lag_events: head - checkpoint,
+            lag_seconds,
+            sales_event_count: counts.sales_events,
+            daily_sales_count: counts.daily_sales,
+            feature_row_count: counts.feature_rows,
+            checkpoint_time: self.pipeline.checkpoint_time().map(timestamp_to_proto),
+        }))
+    }
+
+    async fn rebuild_facts(
+        &self,
+        request: Request<pb::RebuildFactsRequest>,
+    ) -> Result<Response<pb::RebuildFactsResponse>, Status> {
+        let r = request.into_inner();
+        let sku = match r.sku.as_str() {
+            "" => None,
+            sku => Some(self.known_sku("sku", sku).await?),
+        };
+        let (start, end) = day_range(&r.start_date, &r.end_date)?;
+        let store = &self.pipeline.store;
+        let report = store
+            .rebuild_daily_sales(sku.as_deref(), start, end)
+            .await
+            .map_err(store_status)?;
+        if report.changed > 0 {
+            let skus = match sku {
+                Some(sku) => vec![sku],
+                None => store.sales_skus().await.map_err(store_status)?,
+            };
+            let changed = skus.into_iter().map(|s| (s, start)).collect();
+            self.pipeline
+                .refresh_features(changed)
+                .await
+                .map_err(store_status)?;
+        }
+        Ok(Response::new(pb::RebuildFactsResponse {
+            rows_rebuilt: report.rebuilt,
+            rows_changed: report.changed,
+        }))
+    }
+}
