@@ -6,12 +6,14 @@
 #   ICC_DEMO_TRICKLE   1 (default) keeps demo orders flowing; 0 turns it off
 #   ICC_DEMO_INTERVAL_MS  milliseconds between demo orders (default 1500)
 #   ORDERS_LISTEN      orders-svc address (default 127.0.0.1:50051)
+#   INGEST_LISTEN      ingest-svc address (default 127.0.0.1:50052)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=target/debug
 export ICC_STORE_URL="${ICC_STORE_URL:-sqlite://data/icc.db}"
 export ORDERS_LISTEN="${ORDERS_LISTEN:-127.0.0.1:50051}"
+export INGEST_LISTEN="${INGEST_LISTEN:-127.0.0.1:50052}"
 export RUST_LOG="${RUST_LOG:-info}"
 mkdir -p data/logs
 
@@ -27,11 +29,16 @@ trap stop INT TERM EXIT
 
 "$bin/orders-svc" >data/logs/orders-svc.log 2>&1 &
 pids+=($!)
-"$bin/icc-demo" --orders "http://$ORDERS_LISTEN" wait --timeout-s 60
-"$bin/icc-demo" --orders "http://$ORDERS_LISTEN" seed
+"$bin/ingest-svc" >data/logs/ingest-svc.log 2>&1 &
+pids+=($!)
+demo=("$bin/icc-demo" --orders "http://$ORDERS_LISTEN" --ingest "http://$INGEST_LISTEN")
+"${demo[@]}" wait --timeout-s 60
+"${demo[@]}" wait --addr "http://$INGEST_LISTEN" --timeout-s 60
+"${demo[@]}" seed
+"${demo[@]}" history
 
 if [ "${ICC_DEMO_TRICKLE:-1}" != 0 ]; then
-  "$bin/icc-demo" --orders "http://$ORDERS_LISTEN" trickle >data/logs/demo.log 2>&1 &
+  "${demo[@]}" trickle >data/logs/demo.log 2>&1 &
   pids+=($!)
 fi
 
@@ -40,6 +47,7 @@ cat <<MSG
 Inventory Command Center is running on the embedded store ($ICC_STORE_URL).
 
   orders-svc (catalog, orders, live inventory):  $ORDERS_LISTEN
+  ingest-svc (sales facts, features, pipeline):   $INGEST_LISTEN
 
   grpcurl -plaintext $ORDERS_LISTEN list
   grpcurl -plaintext -d '{}' $ORDERS_LISTEN icc.v1.InventoryService/WatchInventory

@@ -34,6 +34,14 @@ struct Cli {
         global = true
     )]
     orders: String,
+    /// ingest-svc address.
+    #[arg(
+        long,
+        env = "ICC_DEMO_INGEST",
+        default_value = "http://127.0.0.1:50052",
+        global = true
+    )]
+    ingest: String,
     #[command(subcommand)]
     command: Command,
 }
