@@ -53,25 +53,36 @@ macro_rules! expect_err {
 mod catalog;
 mod checkpoints;
 mod concurrency;
+mod facts;
+mod features;
 mod feed;
+mod forecasts;
 mod ledger;
 mod listing;
 mod multi_handle;
+mod olap_support;
 mod order_queries;
 mod orders;
+mod sales;
 mod stock;
 mod support;
+mod users;
 
 pub use catalog::*;
 pub use checkpoints::*;
 pub use concurrency::*;
+pub use facts::*;
+pub use features::*;
 pub use feed::*;
+pub use forecasts::*;
 pub use ledger::*;
 pub use listing::*;
 pub use multi_handle::*;
 pub use order_queries::*;
 pub use orders::*;
+pub use sales::*;
 pub use stock::*;
+pub use users::*;
 
 /// Opens another handle on the same store.
 type Reopen = Box<dyn Fn() -> BoxFuture<'static, StoreResult<Arc<dyn Store>>> + Send + Sync>;
@@ -207,11 +218,45 @@ macro_rules! conformance_suite {
             checkpoint_is_none_until_set,
             set_checkpoint_overwrites,
             checkpoints_are_independent_per_consumer,
+            // Sales events (invariant 3).
+            sales_events_replay_stores_each_id_once,
+            sales_event_with_stored_id_never_overwrites,
+            sales_events_filter_by_sku_and_day_in_day_id_order,
+            sales_skus_lists_every_sku_with_events_in_order,
+            olap_counts_count_stored_rows,
+            analytics_writes_append_nothing_to_the_feed,
+            concurrent_replays_store_each_event_once,
+            // Daily facts (invariant 4).
+            daily_sales_equal_the_aggregate_of_events,
+            replaying_every_batch_leaves_daily_sales_unchanged,
+            daily_sales_do_not_depend_on_arrival_order,
+            rebuild_daily_sales_reproduces_the_stored_rows,
+            rebuild_daily_sales_of_an_empty_store_is_empty,
+            empty_day_ranges_are_invalid_argument,
+            applied_events_report_touched_days_sorted,
+            // Features.
+            features_round_trip_in_day_order_within_range,
+            put_features_replaces_rows_of_the_same_days_and_the_watermark,
+            features_of_unknown_sku_are_empty_without_watermark,
+            features_are_per_sku,
+            // Forecasts.
+            put_forecast_then_get_round_trips_exactly,
+            put_forecast_replaces_the_same_sku_and_model,
+            forecasts_are_independent_per_sku_and_model,
+            forecast_of_unknown_sku_or_model_is_none,
+            // Users.
+            create_user_then_get_returns_it,
+            create_user_with_taken_username_is_already_exists,
+            unknown_user_is_not_found,
+            list_users_pages_in_username_order,
+            update_user_changes_only_patched_fields,
+            count_users_counts_created_users,
         );
         // Several handles on one store, as several processes would have.
         $crate::conformance_suite!(@handle_cases $factory;
             two_handles_never_oversell,
             wait_for_changes_sees_other_handles_within_timeout,
+            sales_events_are_shared_between_handles,
         );
     };
     (@cases $factory:path; $($case:ident),+ $(,)?) => {
