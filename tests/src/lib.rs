@@ -42,6 +42,25 @@ impl Sandbox {
         format!("sqlite://{}", self.dir.path().join("icc.db").display())
     }
 
+    /// Starts ingest-svc on this sandbox's store.
+    pub async fn ingest_svc(&self) -> anyhow::Result<Service> {
+        let store = self.store_url();
+        Service::start(
+            "ingest-svc",
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--store-url",
+                &store,
+                "--poll-ms",
+                "50",
+                "--batch",
+                "32",
+            ],
+        )
+        .await
+    }
+
     /// Starts orders-svc on this sandbox's store.
     pub async fn orders_svc(&self) -> anyhow::Result<Service> {
         let store = self.store_url();
