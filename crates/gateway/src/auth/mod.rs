@@ -1,0 +1,32 @@
+//! Authentication and users: tokens, password hashes, the user directory
+//! and the AuthService the gateway serves itself.
+
+pub mod directory;
+pub mod password;
+mod service;
+pub mod token;
+
+use std::sync::Arc;
+
+use icc_store::Role;
+
+pub use directory::{Directory, Standing};
+pub use password::Passwords;
+pub use service::Auth;
+pub use token::{TokenError, Tokens};
+
+/// The authenticated caller of a request, put in its extensions by the
+/// authorize layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub username: String,
+    pub role: Role,
+}
+
+/// Everything the authorize layer and the AuthService share.
+#[derive(Clone)]
+pub struct AuthState {
+    pub tokens: Arc<Tokens>,
+    pub directory: Arc<Directory>,
+    pub passwords: Arc<Passwords>,
+}

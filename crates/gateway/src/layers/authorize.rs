@@ -1,0 +1,163 @@
+//! Authorization of every gRPC call against the role table.
+//!
+//! - a path not in the table: UNIMPLEMENTED, nothing forwarded (default
+//!   deny);
+//! - an open method (health, reflection, Login): passes;
+//! - otherwise a valid, unexpired token of an existing, enabled user is
+//!   required (else UNAUTHENTICATED), whose current role in the store
+//!   includes the method's (else PERMISSION_DENIED). The caller goes into
+//!   the request's extensions.
+//!
+//! The token is read from `authorization: Bearer <token>` and never logged.
+
+use std::task::{Context, Poll};
+
+use http::header::AUTHORIZATION;
+use tonic::Status;
+use tower::{Layer, Service};
+
+use super::{HttpRequest, HttpResponse, ResponseFuture, is_grpc, status_response};
+use crate::auth::{AuthState, Caller, Standing};
+use crate::policy::{self, Access, Rule, role_name};
+
+/// Longest path echoed in an UNIMPLEMENTED message.
+const MAX_ECHOED_PATH: usize = 100;
+
+#[derive(Clone)]
+pub struct AuthorizeLayer {
+    auth: AuthState,
+}
+
+impl AuthorizeLayer {
+    pub fn new(auth: AuthState) -> Self {
+        AuthorizeLayer { auth }
+    }
+}
+
+impl<S> Layer<S> for AuthorizeLayer {
+    type Service = Authorize<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Authorize {
+            inner,
+            auth: self.auth.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Authorize<S> {
+    inner: S,
+    auth: AuthState,
+}
+
+/// The bearer token of a request, if it has one.
+fn bearer(request: &HttpRequest) -> Option<&str> {
+    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl<S, E> Service<HttpRequest> for Authorize<S>
+where
+    S: Service<HttpRequest, Response = HttpResponse, Error = E> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    E: Send + 'static,
+{
+    type Response = HttpResponse;
+    type Error = E;
+    type Future = ResponseFuture<E>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), E>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: HttpRequest) -> Self::Future {
+        let refuse = |status: Status| -> Self::Future {
+            Box::pin(std::future::ready(Ok(status_response(status))))
+        };
+        if !is_grpc(&request) {
+            return Box::pin(self.inner.call(request));
+        }
+        let path = request.uri().path();
+        let rule: Option<&'static Rule> = request
+            .extensions()
+            .get::<&'static Rule>()
+            .copied()
+            .or_else(|| policy::lookup(path));
+        let Some(rule) = rule else {
+            let shown: String = path.chars().take(MAX_ECHOED_PATH).collect();
+            return refuse(Status::unimplemented(format!(
+                "unknown method {shown}: the gateway serves icc.v1 services, health and reflection"
+            )));
+        };
+        let Access::AtLeast(need) = rule.access else {
+            return Box::pin(self.inner.call(request));
+        };
+        let Some(token) = bearer(&request) else {
+            return refuse(Status::unauthenticated(
+                "missing token: log in with AuthService/Login and send `authorization: Bearer <token>`",
+            ));
+        };
+        let username = match self.auth.tokens.verify(token) {
+            Ok(username) => username,
+            Err(e) => return refuse(Status::unauthenticated(e.to_string())),
+        };
+        // The ready inner service serves this call; a fresh clone waits for
+        // the next one.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let directory = self.auth.directory.clone();
+        Box::pin(async move {
+            let role = match directory.standing(&username).await {
+                Ok(Standing::Active(role)) => role,
+                Ok(Standing::Disabled) => {
+                    return Ok(status_response(Status::unauthenticated(
+                        "the user is disabled",
+                    )));
+                }
+                Ok(Standing::Unknown) => {
+                    return Ok(status_response(Status::unauthenticated(
+                        "the token's user does not exist; log in again",
+                    )));
+                }
+                Err(status) => return Ok(status_response(status)),
+            };
+            if !policy::allows(role, need) {
+                tracing::info!(username = %username, role = role_name(role), method = rule.path, "permission denied");
+                return Ok(status_response(Status::permission_denied(format!(
+                    "{} may not call {}: it needs {}",
+                    role_name(role),
+                    rule.path.trim_start_matches('/'),
+                    role_name(need)
+                ))));
+            }
+            request.extensions_mut().insert(Caller { username, role });
+            inner.call(request).await
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_auth(value: &str) -> HttpRequest {
+        http::Request::builder()
+            .header(AUTHORIZATION, value)
+            .body(tonic::body::Body::empty())
+            .unwrap()
+    }
+
+    #[test]
+    fn reads_bearer_tokens() {
+        assert_eq!(bearer(&with_auth("Bearer abc.def")), Some("abc.def"));
+        assert_eq!(bearer(&with_auth("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer(&with_auth("Basic abc")), None);
+        assert_eq!(bearer(&with_auth("Bearer ")), None);
+        assert_eq!(bearer(&with_auth("abc")), None);
+    }
+}
