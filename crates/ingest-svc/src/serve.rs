@@ -11,7 +11,6 @@ use anyhow::Context;
 use icc_analytics::HolidayCalendar;
 use icc_proto::v1::ingest_service_server::IngestServiceServer;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 
@@ -99,7 +98,7 @@ pub async fn serve(
         icc_server::reflection_services(&[<IngestServiceServer<Ingest> as NamedService>::NAME])?;
 
     tracing::info!(addr = %listener.local_addr()?, store = %config.store_url, tz = %config.time_zone, "ingest-svc serving");
-    let served = tonic::transport::Server::builder()
+    let server = tonic::transport::Server::builder()
         // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
         .layer(tower::util::MapResponseLayer::new(
             icc_server::oversize_as_resource_exhausted,
@@ -107,9 +106,14 @@ pub async fn serve(
         .add_service(health_service)
         .add_service(reflection)
         .add_service(reflection_alpha)
-        .add_service(ingest)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
-        .await;
+        .add_service(ingest);
+    let incoming = icc_server::incoming(listener);
+    let served = icc_server::serve_until(
+        |drain| server.serve_with_incoming_shutdown(incoming, drain),
+        shutdown,
+        stop.clone(),
+    )
+    .await;
     stop.cancel();
     let _ = tokio::join!(consumer, roller);
     served?;

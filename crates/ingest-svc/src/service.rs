@@ -93,6 +93,20 @@ fn day_range(
     Ok((start, end))
 }
 
+/// Counts every rejection, lists the first ones.
+trait Rejections {
+    fn reject(&mut self, rejection: pb::RowRejection);
+}
+
+impl Rejections for pb::ImportSalesHistoryResponse {
+    fn reject(&mut self, rejection: pb::RowRejection) {
+        self.rejected_count += 1;
+        if self.rejected.len() < icc_server::MAX_LISTED_REJECTIONS {
+            self.rejected.push(rejection);
+        }
+    }
+}
+
 /// Why one history row is not stored, if it is not.
 fn check_row(
     row: &pb::SalesHistoryRow,
@@ -169,7 +183,7 @@ impl IngestService for Ingest {
                 let date = match check_row(row, &skus, today) {
                     Ok(date) => date,
                     Err(reason) => {
-                        report.rejected.push(reject(reason));
+                        report.reject(reject(reason));
                         continue;
                     }
                 };
@@ -180,7 +194,7 @@ impl IngestService for Ingest {
                         report.duplicate_count += 1;
                     }
                     Some(&(first, _, _)) => {
-                        report.rejected.push(reject(format!(
+                        report.reject(reject(format!(
                             "conflicts with row {first} for the same sku and date"
                         )));
                     }
@@ -214,7 +228,7 @@ impl IngestService for Ingest {
         tracing::info!(
             accepted = report.accepted_count,
             duplicates = report.duplicate_count,
-            rejected = report.rejected.len(),
+            rejected = report.rejected_count,
             "sales history imported"
         );
         Ok(Response::new(report))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 use icc_proto::v1 as pb;
 use icc_proto::v1::catalog_service_server::CatalogService;
-use icc_server::paging::{next_page_token, page_request};
+use icc_server::paging::{fit_page, next_page_token, page_request};
 use icc_server::{invalid_argument, store_status};
 use icc_store::{Adjustment, NewProduct, ProductFilter, ProductPatch, StockAdjustment, Store};
 use tonic::{Request, Response, Status, Streaming};
@@ -195,9 +195,11 @@ impl CatalogService for Catalog {
             .list_products(&filter, &page)
             .await
             .map_err(store_status)?;
+        let products = found.items.iter().map(convert::product).collect();
+        let (products, next) = fit_page(products, found.next, |p| p.sku.clone());
         Ok(Response::new(pb::ListProductsResponse {
-            products: found.items.iter().map(convert::product).collect(),
-            next_page_token: next_page_token(found.next, &filters),
+            products,
+            next_page_token: next_page_token(next, &filters),
         }))
     }
 
@@ -264,9 +266,11 @@ impl CatalogService for Catalog {
             .list_movements(&sku, &page)
             .await
             .map_err(store_status)?;
+        let movements = found.items.iter().map(convert::movement).collect();
+        let (movements, next) = fit_page(movements, found.next, |m| m.id.to_string());
         Ok(Response::new(pb::ListStockMovementsResponse {
-            movements: found.items.iter().map(convert::movement).collect(),
-            next_page_token: next_page_token(found.next, &sku),
+            movements,
+            next_page_token: next_page_token(next, &sku),
         }))
     }
 
@@ -313,9 +317,12 @@ impl CatalogService for Catalog {
             }
         }
         rejected.sort_by_key(|r| r.line);
+        let rejected_count = rejected.len() as i64;
+        rejected.truncate(icc_server::MAX_LISTED_REJECTIONS);
         Ok(Response::new(pb::ImportProductsResponse {
             created_count,
             rejected,
+            rejected_count,
         }))
     }
 }

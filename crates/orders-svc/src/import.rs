@@ -63,14 +63,15 @@ pub fn parse(csv_bytes: &[u8]) -> Result<Parsed, Status> {
 
     let mut parsed = Parsed::default();
     let mut first_line_of: HashMap<String, i64> = HashMap::new();
+    let mut lines = LineCounter::new(csv_bytes);
     for record in reader.records() {
         let (line, outcome) = match record {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as i64);
+                let line = r.position().map_or(0, |p| lines.line_at(p.byte()));
                 (line, row(&r, &columns, header.len()))
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as i64);
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 (line, Err((String::new(), format!("unreadable row: {e}"))))
             }
         };
@@ -90,6 +91,42 @@ pub fn parse(csv_bytes: &[u8]) -> Result<Parsed, Status> {
         }
     }
     Ok(parsed)
+}
+
+/// The physical line of a byte offset, counted by '\n' (the csv crate's own
+/// line numbers lag by one in CRLF documents). Offsets must not decrease.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: i64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> i64 {
+        let mut end = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len())
+            .max(self.offset);
+        // With CRLF the csv crate puts a record's start on the previous
+        // line's '\n'; the record itself begins after the line break.
+        while matches!(self.bytes.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        self.line += self.bytes[self.offset..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as i64;
+        self.offset = end;
+        self.line
+    }
 }
 
 /// One row to a product, or the SKU (if readable) and the reason.
@@ -164,6 +201,20 @@ mod tests {
                 (8, "expected 5 fields, found 6")
             ]
         );
+    }
+
+    #[test]
+    fn line_numbers_are_physical_lines_in_crlf_documents() {
+        let csv = "sku,name,category,unit_price_minor\r\nA,Apple,Fruit,1\r\nB,Banana,Fruit,x\r\n\"C\",\"Cherry\nred\",Fruit,2\r\nD,Date,Fruit,y\r\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        let lines: Vec<_> = parsed.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(
+            lines,
+            vec![3, 6],
+            "the quoted newline in row C counts as a line"
+        );
+        let good: Vec<_> = parsed.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(good, vec![2, 4]);
     }
 
     #[test]

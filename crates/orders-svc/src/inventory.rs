@@ -25,6 +25,8 @@ use crate::{convert, validate};
 const BROADCAST_CAPACITY: usize = 4096;
 /// Messages buffered per watcher before its task waits for the client.
 const CLIENT_BUFFER: usize = 64;
+/// How long a failing watch waits to hand its final status to the client.
+const FINAL_STATUS_WAIT: Duration = Duration::from_secs(1);
 /// Events read from the store per catch-up query.
 const CATCH_UP_BATCH: usize = 512;
 
@@ -108,6 +110,7 @@ struct Watcher {
     skus: Vec<String>,
     last: i64,
     sink: Sink,
+    shutdown: CancellationToken,
 }
 
 impl Watcher {
@@ -115,11 +118,14 @@ impl Watcher {
         self.skus.is_empty() || self.skus.iter().any(|s| s == sku)
     }
 
+    /// Sends one message; gives up when the client is gone or the server is
+    /// shutting down (a client that stopped reading must not hold it up).
     async fn send(&self, event: pb::watch_inventory_response::Event) -> Result<(), Closed> {
-        self.sink
-            .send(Ok(pb::WatchInventoryResponse { event: Some(event) }))
-            .await
-            .map_err(|_| Closed)
+        let message = Ok(pb::WatchInventoryResponse { event: Some(event) });
+        tokio::select! {
+            sent = self.sink.send(message) => sent.map_err(|_| Closed),
+            () = self.shutdown.cancelled() => Err(Closed),
+        }
     }
 
     async fn send_snapshot(&mut self) -> Result<(), Stop> {
@@ -186,18 +192,14 @@ impl Watcher {
     }
 
     /// Follows the broadcast until the client leaves or the server stops.
-    async fn follow(
-        &mut self,
-        mut live: broadcast::Receiver<Arc<ChangeEvent>>,
-        shutdown: &CancellationToken,
-    ) -> Stop {
+    async fn follow(&mut self, mut live: broadcast::Receiver<Arc<ChangeEvent>>) -> Stop {
         loop {
             if let Err(stop) = self.catch_up().await {
                 return stop;
             }
             loop {
                 let received = tokio::select! {
-                    () = shutdown.cancelled() => return Stop::Fail(Status::unavailable("the server is shutting down")),
+                    () = self.shutdown.cancelled() => return Stop::Fail(Status::unavailable("the server is shutting down")),
                     () = self.sink.closed() => return Stop::Closed,
                     r = live.recv() => r,
                 };
@@ -271,19 +273,21 @@ impl InventoryService for Inventory {
             skus,
             last: r.resume_after_seq,
             sink,
+            shutdown: self.shutdown.clone(),
         };
-        let shutdown = self.shutdown.clone();
         tokio::spawn(async move {
             let stop = if r.resume_after_seq == 0 {
                 match watcher.send_snapshot().await {
-                    Ok(()) => watcher.follow(live, &shutdown).await,
+                    Ok(()) => watcher.follow(live).await,
                     Err(stop) => stop,
                 }
             } else {
-                watcher.follow(live, &shutdown).await
+                watcher.follow(live).await
             };
             if let Stop::Fail(status) = stop {
-                let _ = watcher.sink.send(Err(status)).await;
+                // Best effort: a client that stopped reading gets no status.
+                let _ =
+                    tokio::time::timeout(FINAL_STATUS_WAIT, watcher.sink.send(Err(status))).await;
             }
         });
         Ok(Response::new(ReceiverStream::new(stream)))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use icc_proto::timestamp_from_proto;
 use icc_proto::v1 as pb;
 use icc_proto::v1::orders_service_server::OrdersService;
-use icc_server::paging::{next_page_token, page_request};
+use icc_server::paging::{fit_page, next_page_token, page_request};
 use icc_server::{invalid_argument, store_status};
 use icc_store::{LineRequest, NewOrder, OrderFilter, OrderStatus, Store};
 use tonic::{Request, Response, Status};
@@ -91,13 +91,13 @@ fn filter(r: &pb::ListOrdersRequest) -> Result<OrderFilter, Status> {
     };
     let from = time("create_time_from", &r.create_time_from)?;
     let to = time("create_time_to", &r.create_time_to)?;
-    if let (Some(from), Some(to)) = (from, to) {
-        if from >= to {
-            return Err(invalid_argument(
-                "create_time_to",
-                "must be after create_time_from",
-            ));
-        }
+    if let (Some(from), Some(to)) = (from, to)
+        && from >= to
+    {
+        return Err(invalid_argument(
+            "create_time_to",
+            "must be after create_time_from",
+        ));
     }
     Ok(OrderFilter { status, from, to })
 }
@@ -141,9 +141,11 @@ impl OrdersService for Orders {
             .list_orders(&filter, &page)
             .await
             .map_err(store_status)?;
+        let orders = found.items.iter().map(convert::order).collect();
+        let (orders, next) = fit_page(orders, found.next, |o| o.id.clone());
         Ok(Response::new(pb::ListOrdersResponse {
-            orders: found.items.iter().map(convert::order).collect(),
-            next_page_token: next_page_token(found.next, &fingerprint),
+            orders,
+            next_page_token: next_page_token(next, &fingerprint),
         }))
     }
 

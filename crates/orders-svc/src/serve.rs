@@ -9,7 +9,6 @@ use icc_proto::v1::catalog_service_server::CatalogServiceServer;
 use icc_proto::v1::inventory_service_server::InventoryServiceServer;
 use icc_proto::v1::orders_service_server::OrdersServiceServer;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 
@@ -80,22 +79,25 @@ pub async fn serve(
         <InventoryServiceServer<Inventory> as NamedService>::NAME,
     ])?;
     tracing::info!(addr = %listener.local_addr()?, store = %config.store_url, "orders-svc serving");
-    tonic::transport::Server::builder()
+    let server = tonic::transport::Server::builder()
         // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
-        .layer(tower::util::MapResponseLayer::new(icc_server::oversize_as_resource_exhausted))
+        .layer(tower::util::MapResponseLayer::new(
+            icc_server::oversize_as_resource_exhausted,
+        ))
         .add_service(health_service)
         .add_service(reflection)
         .add_service(reflection_alpha)
         .add_service(catalog)
         .add_service(orders)
-        .add_service(inventory)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-            shutdown.await;
-            // Watch streams never end by themselves: end them so the
-            // server can drain.
-            stop.cancel();
-        })
-        .await?;
+        .add_service(inventory);
+    let incoming = icc_server::incoming(listener);
+    // Watch streams never end by themselves: `stop` ends them at shutdown.
+    icc_server::serve_until(
+        |drain| server.serve_with_incoming_shutdown(incoming, drain),
+        shutdown,
+        stop,
+    )
+    .await?;
     tracing::info!("orders-svc stopped");
     Ok(())
 }

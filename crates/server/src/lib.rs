@@ -5,16 +5,22 @@
 
 mod oversize;
 pub mod paging;
+mod run;
 mod shutdown;
 mod status;
 mod telemetry;
 
 pub use oversize::oversize_as_resource_exhausted;
+pub use run::{SHUTDOWN_GRACE, incoming, serve_until};
 pub use shutdown::shutdown_signal;
 pub use status::{internal, invalid_argument, store_status};
 pub use telemetry::init_tracing;
 
 use tonic_health::server::HealthReporter;
+
+/// Import responses list at most this many rejected rows (and count all),
+/// so a document full of bad rows still gets an answer that fits a message.
+pub const MAX_LISTED_REJECTIONS: usize = 1000;
 
 use tonic_reflection::server::{Builder, Error, v1, v1alpha};
 

@@ -68,6 +68,34 @@ pub fn next_page_token(next: Option<String>, filters: &str) -> String {
     .unwrap_or_default()
 }
 
+/// Largest encoded size of one page's items: keeps every List response well
+/// under the 4 MiB message limit whatever page_size asked for.
+pub const PAGE_BYTES: usize = 3 * 1024 * 1024;
+
+/// Cuts a page to the items that fit in [`PAGE_BYTES`] (always at least
+/// one). When it cuts, the next cursor becomes the last kept item's, so the
+/// client simply gets a shorter page and continues from there.
+pub fn fit_page<T: prost::Message>(
+    mut items: Vec<T>,
+    next: Option<String>,
+    cursor: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let mut total = 0;
+    let fits = items
+        .iter()
+        .position(|item| {
+            total += item.encoded_len() + 8;
+            total > PAGE_BYTES
+        })
+        .map_or(items.len(), |cut| cut.max(1));
+    if fits == items.len() {
+        return (items, next);
+    }
+    items.truncate(fits);
+    let next = items.last().map(cursor);
+    (items, next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +127,27 @@ mod tests {
             tonic::Code::InvalidArgument
         );
         assert_eq!(next_page_token(None, "x"), "");
+    }
+
+    #[test]
+    fn pages_are_cut_to_the_byte_budget() {
+        let big = |i: usize| prost_types::Value {
+            kind: Some(prost_types::value::Kind::StringValue(format!(
+                "{i}{}",
+                "x".repeat(1024 * 1024)
+            ))),
+        };
+        let cursor = |v: &prost_types::Value| match &v.kind {
+            Some(prost_types::value::Kind::StringValue(s)) => s[..1].to_owned(),
+            _ => String::new(),
+        };
+        let (kept, next) = fit_page((0..5).map(big).collect(), None, cursor);
+        assert_eq!((kept.len(), next.as_deref()), (2, Some("1")));
+        let (kept, next) = fit_page(vec![big(7)], Some("z".into()), cursor);
+        assert_eq!(
+            (kept.len(), next.as_deref()),
+            (1, Some("z")),
+            "a page that fits is untouched"
+        );
     }
 }

@@ -7,7 +7,7 @@
 //! instantiates every case with [`conformance_suite!`](crate::conformance_suite)
 //! and a factory that opens a fresh store per test:
 //!
-//! ```ignore
+//! ```text
 //! async fn fresh_store() -> Option<icc_store::conformance::ConformanceStore> {
 //!     let dir = tempfile::TempDir::new().unwrap();
 //!     let path = dir.path().join("icc.db");

@@ -165,8 +165,10 @@ pub struct OrderLine {
 }
 
 impl OrderLine {
+    /// quantity x price; saturates instead of overflowing (stores refuse
+    /// orders whose exact total does not fit, see [`Order::checked_total`]).
     pub fn total_minor(&self) -> i64 {
-        self.quantity * self.unit_price_minor
+        self.quantity.saturating_mul(self.unit_price_minor)
     }
 }
 
@@ -184,8 +186,18 @@ pub struct Order {
 }
 
 impl Order {
+    /// Sum of the line totals; saturates instead of overflowing.
     pub fn total_minor(&self) -> i64 {
-        self.lines.iter().map(OrderLine::total_minor).sum()
+        self.lines
+            .iter()
+            .fold(0_i64, |sum, l| sum.saturating_add(l.total_minor()))
+    }
+
+    /// The exact total, or `None` when it does not fit in an i64.
+    pub fn checked_total(lines: &[OrderLine]) -> Option<i64> {
+        lines.iter().try_fold(0_i64, |sum, l| {
+            sum.checked_add(l.quantity.checked_mul(l.unit_price_minor)?)
+        })
     }
 }
 

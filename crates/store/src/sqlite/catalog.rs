@@ -18,7 +18,8 @@ pub(super) fn create_product(c: &Connection, p: &NewProduct) -> StoreResult<Prod
     let at = now();
     c.execute(
         "INSERT INTO products (sku, name, category, unit_price_minor, on_hand, low_stock_threshold, status, \
-         lead_time_days, service_level, create_time, update_time) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?9)",
+         lead_time_days, service_level, create_time, update_time, search_text) \
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
         params![
             p.sku,
             p.name,
@@ -28,7 +29,8 @@ pub(super) fn create_product(c: &Connection, p: &NewProduct) -> StoreResult<Prod
             rows::product_status_str(ProductStatus::Active),
             p.lead_time_days,
             p.service_level,
-            at.timestamp_micros()
+            at.timestamp_micros(),
+            rows::search_text(&p.sku, &p.name)
         ],
     )
     .map_err(sql_error)?;
@@ -74,10 +76,10 @@ pub(super) fn list_products(
         args.push(after.clone().into());
     }
     if let Some(q) = f.query.as_deref().filter(|q| !q.is_empty()) {
-        sql += " AND (sku LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')";
-        let pattern = rows::like_pattern(q);
-        args.push(pattern.clone().into());
-        args.push(pattern.into());
+        // A literal, Unicode case-insensitive substring test on the
+        // lowercased "sku<US>name" kept beside each product.
+        sql += " AND instr(search_text, ?) > 0";
+        args.push(q.to_lowercase().into());
     }
     if let Some(category) = f.category.as_deref().filter(|c| !c.is_empty()) {
         sql += " AND category = ?";
@@ -122,7 +124,7 @@ pub(super) fn update_product(
     p.update_time = now();
     c.execute(
         "UPDATE products SET name = ?2, category = ?3, unit_price_minor = ?4, low_stock_threshold = ?5, \
-         lead_time_days = ?6, service_level = ?7, update_time = ?8 WHERE sku = ?1",
+         lead_time_days = ?6, service_level = ?7, update_time = ?8, search_text = ?9 WHERE sku = ?1",
         params![
             p.sku,
             p.name,
@@ -131,7 +133,8 @@ pub(super) fn update_product(
             p.low_stock_threshold,
             p.lead_time_days,
             p.service_level,
-            p.update_time.timestamp_micros()
+            p.update_time.timestamp_micros(),
+            rows::search_text(&p.sku, &p.name)
         ],
     )
     .map_err(sql_error)?;
@@ -176,10 +179,10 @@ pub(super) fn adjust_stock(
     a: &StockAdjustment,
 ) -> StoreResult<(Product, StockMovement)> {
     let fingerprint = format!("{}|{:?}|{}", a.sku, a.adjustment, a.note);
-    if let Some(key) = &a.idempotency_key {
-        if let Some(done) = replay_adjustment(c, key, &fingerprint)? {
-            return Ok((get_product(c, &done.sku)?, done));
-        }
+    if let Some(key) = &a.idempotency_key
+        && let Some(done) = replay_adjustment(c, key, &fingerprint)?
+    {
+        return Ok((get_product(c, &done.sku)?, done));
     }
     let product = get_product(c, &a.sku)?;
     let delta = match a.adjustment {

@@ -57,6 +57,11 @@ pub(super) fn place_order(c: &Connection, o: &NewOrder) -> StoreResult<Placed> {
             unit_price_minor: product.unit_price_minor,
         });
     }
+    if Order::checked_total(&lines).is_none() {
+        return Err(StoreError::InvalidArgument(
+            "the order total does not fit in 64-bit minor units".into(),
+        ));
+    }
     let order = Order {
         id,
         status: OrderStatus::Placed,

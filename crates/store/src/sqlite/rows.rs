@@ -94,16 +94,8 @@ fn movement_reason(s: &str) -> MovementReason {
     }
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
-pub(super) fn like_pattern(query: &str) -> String {
-    let mut p = String::with_capacity(query.len() + 2);
-    p.push('%');
-    for ch in query.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
+/// What product search matches: SKU and name, lowercased (Unicode), with a
+/// separator no query can contain across.
+pub(super) fn search_text(sku: &str, name: &str) -> String {
+    format!("{}\u{1f}{}", sku.to_lowercase(), name.to_lowercase())
 }

@@ -150,6 +150,11 @@ const MIGRATIONS: &[&str] = &[
         create_time   INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 3: Unicode case-insensitive product search (SQLite's LIKE folds ASCII
+    // only); filled in from Rust right after migrating, see `backfill`.
+    r#"
+    ALTER TABLE products ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// Brings the schema to the newest version, one transaction per migration.
@@ -171,7 +176,8 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
             )));
         }
         let Some(sql) = MIGRATIONS.get(current) else {
-            return Ok(());
+            tx.commit().map_err(sql_error)?;
+            return backfill(conn);
         };
         tx.execute_batch(sql).map_err(sql_error)?;
         tx.pragma_update(None, "user_version", current as i64 + 1)
@@ -179,4 +185,28 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.commit().map_err(sql_error)?;
         tracing::info!(version = current + 1, "applied schema migration");
     }
+}
+
+/// Fills derived columns a migration added but SQL cannot compute.
+fn backfill(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_error)?;
+    let missing: Vec<(String, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT sku, name FROM products WHERE search_text = ''")
+            .map_err(sql_error)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sql_error)?;
+        rows.collect::<Result<_, _>>().map_err(sql_error)?
+    };
+    for (sku, name) in &missing {
+        tx.execute(
+            "UPDATE products SET search_text = ?2 WHERE sku = ?1",
+            rusqlite::params![sku, super::rows::search_text(sku, name)],
+        )
+        .map_err(sql_error)?;
+    }
+    tx.commit().map_err(sql_error)
 }

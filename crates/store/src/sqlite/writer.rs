@@ -134,10 +134,11 @@ fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> StoreResult<()
         }
     });
     let committed = applied.and_then(|()| conn.execute_batch("COMMIT").map_err(sql_error));
-    if committed.is_err() && !conn.is_autocommit() {
-        if let Err(e) = conn.execute_batch("ROLLBACK") {
-            tracing::error!(error = %e, "rollback after a failed batch failed");
-        }
+    if committed.is_err()
+        && !conn.is_autocommit()
+        && let Err(e) = conn.execute_batch("ROLLBACK")
+    {
+        tracing::error!(error = %e, "rollback after a failed batch failed");
     }
     committed
 }
