@@ -249,6 +249,7 @@ impl ForecastCore {
         }
 
         let history = self.history(sku, choice).await?;
+        engine::check_history(&history, choice)?;
         let computed_horizon = horizon.max(MIN_COMPUTED_HORIZON);
         let calendar = self.settings.calendar.clone();
         let watermark = history.watermark;

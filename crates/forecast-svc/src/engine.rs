@@ -81,21 +81,9 @@ pub fn forecast(
     calendar: &HolidayCalendar,
 ) -> Result<Forecasted, Error> {
     check_horizon("horizon_days", horizon)?;
+    check_history(history, choice)?;
     let have = history.days();
     let (eligible, excluded) = split(choice, have, ModelKind::min_history_days);
-    if eligible.is_empty() {
-        return Err(too_short(
-            history,
-            choice,
-            ModelKind::min_history_days,
-            |k| {
-                format!(
-                    "model {} with a {MIN_BACKTEST_STEPS}-day backtest for its intervals",
-                    k.name()
-                )
-            },
-        ));
-    }
     let fallback_reason = (choice == ModelChoice::Auto && !excluded.is_empty()).then(|| {
         let left_out: Vec<String> = excluded
             .iter()
@@ -166,6 +154,26 @@ pub fn forecast(
         fallback_reason,
         backtest: config,
     })
+}
+
+/// FAILED_PRECONDITION when the history is too short for every model of
+/// `choice` (cheap: callers check before queueing the work).
+pub fn check_history(history: &SkuHistory, choice: ModelChoice) -> Result<(), Error> {
+    let (eligible, _) = split(choice, history.days(), ModelKind::min_history_days);
+    if eligible.is_empty() {
+        return Err(too_short(
+            history,
+            choice,
+            ModelKind::min_history_days,
+            |k| {
+                format!(
+                    "model {} with a {MIN_BACKTEST_STEPS}-day backtest for its intervals",
+                    k.name()
+                )
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// The Backtest RPC: `windows` origins a week apart, `horizon` days each,
