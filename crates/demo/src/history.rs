@@ -34,7 +34,7 @@ pub fn expected_units(index: usize, day: NaiveDate, age: usize, calendar: &Holid
         Weekday::Sun => 0.6,
         _ => 1.0,
     };
-    let trend = 1.0 + 0.0006 * age as f64 * if index % 3 == 0 { -1.0 } else { 1.0 };
+    let trend = 1.0 + 0.0006 * age as f64 * if index.is_multiple_of(3) { -1.0 } else { 1.0 };
     let yearly = 1.0 + 0.15 * (TAU * f64::from(day.ordinal()) / 365.25 + index as f64).sin();
     let holiday = if calendar.is_holiday(day) { 0.4 } else { 1.0 };
     (base * weekly * trend * yearly * holiday).max(0.05)
