@@ -110,10 +110,14 @@ pub async fn serve(
     let orders_service = OrdersServiceServer::new(OrdersForward::new(orders.clone(), max))
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
-    let inventory =
-        InventoryServiceServer::new(Inventory::new(hub, orders.clone(), max, stop.clone()))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
+    let inventory = InventoryServiceServer::new(Inventory::new(
+        hub.clone(),
+        orders.clone(),
+        max,
+        stop.clone(),
+    ))
+    .max_decoding_message_size(max)
+    .max_encoding_message_size(max);
     let ingest_service =
         IngestServiceServer::new(IngestForward::new(ingest.clone(), max, import_timeout))
             .max_decoding_message_size(max)
@@ -125,6 +129,17 @@ pub async fn serve(
     let (health, health_service) = icc_server::health_service();
     health.set_service_status("", ServingStatus::Serving).await;
     health.set_serving::<AuthServiceServer<Auth>>().await;
+    // The forwarded services follow their upstream's health, checked below.
+    for service in ORDERS_SERVICES
+        .iter()
+        .chain(INGEST_SERVICES)
+        .chain(FORECAST_SERVICES)
+        .chain([&INVENTORY_SERVICE])
+    {
+        health
+            .set_service_status(*service, ServingStatus::NotServing)
+            .await;
+    }
     let (reflection, reflection_alpha) = icc_server::reflection_services(&[
         <AuthServiceServer<Auth> as NamedService>::NAME,
         <CatalogServiceServer<CatalogForward> as NamedService>::NAME,
@@ -140,6 +155,7 @@ pub async fn serve(
             (ingest, INGEST_SERVICES),
             (forecast, FORECAST_SERVICES),
         ],
+        hub.clone(),
         Duration::from_millis(config.health_interval_ms),
         stop.clone(),
     ));
@@ -288,55 +304,56 @@ where
     }
 }
 
-const ORDERS_SERVICES: &[&str] = &[
-    "icc.v1.CatalogService",
-    "icc.v1.OrdersService",
-    "icc.v1.InventoryService",
-];
+const ORDERS_SERVICES: &[&str] = &["icc.v1.CatalogService", "icc.v1.OrdersService"];
 const INGEST_SERVICES: &[&str] = &["icc.v1.IngestService"];
 const FORECAST_SERVICES: &[&str] = &["icc.v1.ForecastService"];
+const INVENTORY_SERVICE: &str = "icc.v1.InventoryService";
 
-/// Checks each upstream's health every `interval`: the gateway's own
-/// health for the services it forwards follows it, and so does the
-/// `icc_gateway_upstream_up` gauge.
+/// Checks each upstream's health every `interval`; the gateway's health of
+/// the services it forwards follows (InventoryService also needs the hub's
+/// first snapshot), and so does the `icc_gateway_upstream_up` gauge.
 async fn watch_upstreams(
     health: HealthReporter,
     upstreams: [(Arc<Upstream>, &'static [&'static str]); 3],
+    hub: Arc<Hub>,
     interval: Duration,
     stop: CancellationToken,
 ) {
     use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_check_response::ServingStatus as Wire;
     use tonic_health::pb::health_client::HealthClient;
-    let mut last: [Option<bool>; 3] = [None; 3];
+    let mut last: std::collections::HashMap<&'static str, bool> = Default::default();
     loop {
-        for (i, (upstream, services)) in upstreams.iter().enumerate() {
+        let mut statuses = Vec::new();
+        for (upstream, services) in &upstreams {
             let mut client = HealthClient::new(upstream.channel());
             let mut request = tonic::Request::new(HealthCheckRequest {
                 service: String::new(),
             });
-            request.set_timeout(interval.min(Duration::from_secs(1)));
+            request.set_timeout(Duration::from_secs(1));
             let up = matches!(
                 tokio::time::timeout(Duration::from_secs(1), client.check(request)).await,
-                Ok(Ok(r)) if r.get_ref().status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+                Ok(Ok(r)) if r.get_ref().status == Wire::Serving as i32
             );
             metrics::gauge!("icc_gateway_upstream_up", "upstream" => upstream.name).set(if up {
                 1.0
             } else {
                 0.0
             });
-            if last[i] != Some(up) {
-                if last[i].is_some() || !up {
-                    tracing::info!(upstream = upstream.name, up, "upstream health changed");
-                }
+            statuses.extend(services.iter().map(|s| (*s, up)));
+            if upstream.name == "orders" {
+                statuses.push((INVENTORY_SERVICE, up && hub.is_ready()));
+            }
+        }
+        for (service, up) in statuses {
+            if last.insert(service, up) != Some(up) {
+                tracing::info!(service, up, "forwarded service health");
                 let status = if up {
                     ServingStatus::Serving
                 } else {
                     ServingStatus::NotServing
                 };
-                for service in services.iter() {
-                    health.set_service_status(*service, status).await;
-                }
-                last[i] = Some(up);
+                health.set_service_status(service, status).await;
             }
         }
         tokio::select! {

@@ -13,7 +13,8 @@ use http::HeaderValue;
 use super::{HttpResponse, grpc_status};
 
 /// Messages tonic gives a request it cannot decode.
-const DECODE_FAILURES: [&str; 4] = [
+const DECODE_FAILURES: [&str; 5] = [
+    "Missing request message",
     "failed to decode Protobuf message",
     "Unexpected EOF decoding stream",
     "protocol error: received message with",
