@@ -1,0 +1,24 @@
+//! A closed-loop gRPC load generator for the Inventory Command Center's RPC
+//! benchmarks.
+//!
+//! Every benchmark compares an RPC path against a baseline measured by the
+//! same generator in the same run: a bare tonic echo RPC ([`echo`]). The
+//! pieces are separate so later benchmarks (e.g. through the gateway) can
+//! reuse them:
+//!
+//! - [`echo`]: the baseline contract, server and client target;
+//! - [`procs`]: child processes (killed on drop) and health waiting;
+//! - [`load`]: the closed loop and its latency histograms;
+//! - [`orders`]: seeding orders-svc and the PlaceOrder target;
+//! - [`report`]: results, ratios against the baseline, markdown and JSON;
+//! - [`bench`]: the `run` command wiring all of it together.
+
+#![forbid(unsafe_code)]
+
+pub mod bench;
+pub mod echo;
+pub mod load;
+pub mod machine;
+pub mod orders;
+pub mod procs;
+pub mod report;
