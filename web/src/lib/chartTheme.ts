@@ -1,0 +1,14 @@
+// Colours shared by the charts (match styles.css).
+export const colors = {
+  actual: "#334155",
+  forecast: "#2563eb",
+  band80: "#60a5fa",
+  band95: "#bfdbfe",
+  stock: "#0f766e",
+  reorder: "#d97706",
+  stockout: "#dc2626",
+  grid: "#e2e8f0",
+};
+
+/** Distinct colours for explanation terms. */
+export const termColors = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#dc2626", "#65a30d", "#db2777", "#475569", "#ca8a04"];

@@ -1,0 +1,26 @@
+// How far the analytics pipeline is behind the change feed, polled.
+import { useEffect } from "react";
+import { ingestClient } from "../../api/clients";
+import { StatCard } from "../../components/Card";
+import { useAsync } from "../../hooks/useAsync";
+import { count, dec } from "../../lib/format";
+
+const POLL_MS = 5000;
+
+export function PipelineStat() {
+  const { data, error, reload } = useAsync((signal) => ingestClient.getPipelineStatus({}, { signal }), []);
+  useEffect(() => {
+    const t = setInterval(reload, POLL_MS);
+    return () => clearInterval(t);
+  }, [reload]);
+  const lag = data ? Number(data.lagEvents) : 0;
+  return (
+    <StatCard
+      label="Pipeline lag"
+      value={error ? "—" : data ? `${count(lag)} events` : "…"}
+      hint={error ?? (data ? (lag === 0 ? "caught up" : `${dec(data.lagSeconds)} s behind`) : undefined)}
+      tone={error ? "bad" : lag > 100 ? "warn" : undefined}
+      testId="stat-pipeline"
+    />
+  );
+}

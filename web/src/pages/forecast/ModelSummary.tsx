@@ -1,0 +1,25 @@
+import type { Forecast } from "../../gen/icc/v1/forecast_pb";
+import { modelName } from "../../lib/enums";
+import { dateTime, dec, isoDay } from "../../lib/format";
+
+export function ModelSummary({ forecast, reused }: { forecast: Forecast; reused: boolean }) {
+  const [chosen, runnerUp] = forecast.selection;
+  return (
+    <div className="summary small">
+      <span>
+        Model: <strong data-testid="forecast-model">{modelName[forecast.model]}</strong>
+        {forecast.rSquared > 0 && <> (R² {dec(forecast.rSquared, 2)})</>}
+      </span>
+      {chosen && runnerUp && (
+        <span>
+          Chosen by backtest: RMSSE {dec(chosen.accuracy?.rmsse ?? 0, 2)} vs {modelName[runnerUp.model]} {dec(runnerUp.accuracy?.rmsse ?? 0, 2)}
+        </span>
+      )}
+      <span>
+        Data up to {isoDay(forecast.dataWatermark)} · computed {dateTime(forecast.createTime)}
+        {reused && " (stored, data unchanged)"}
+      </span>
+      {forecast.fallbackReason && <span className="warn-text">Fallback: {forecast.fallbackReason}</span>}
+    </div>
+  );
+}

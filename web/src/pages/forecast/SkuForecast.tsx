@@ -1,0 +1,47 @@
+// Everything about one SKU's forecast; each part loads on its own so a slow
+// or failing part does not hide the others.
+import { forecastClient, ingestClient } from "../../api/clients";
+import { Card } from "../../components/Card";
+import { ErrorBox, Loading } from "../../components/Status";
+import { useAsync } from "../../hooks/useAsync";
+import { pbDay } from "../../lib/format";
+import { BacktestCard } from "./BacktestCard";
+import { BurnDownCard } from "./BurnDownCard";
+import { ExplanationCard } from "./ExplanationCard";
+import { ForecastChart } from "./ForecastChart";
+import { ModelSummary } from "./ModelSummary";
+
+const HISTORY_DAYS = 90;
+
+export function SkuForecast({ sku, horizon }: { sku: string; horizon: number }) {
+  const fc = useAsync(async (signal) => {
+    const { forecast, reused } = await forecastClient.getForecast({ sku, horizonDays: horizon }, { signal });
+    if (!forecast) throw new Error("empty forecast");
+    // History up to the forecast's data watermark, so the lines meet.
+    const w = forecast.dataWatermark;
+    const end = w ? new Date(Date.UTC(w.year, w.month - 1, w.day)) : new Date();
+    const start = new Date(end.getTime() - (HISTORY_DAYS - 1) * 86_400_000);
+    const sales = await ingestClient.getDailySales({ sku, startDate: pbDay(start), endDate: pbDay(end) }, { signal });
+    return { forecast, reused, history: sales.days };
+  }, [sku, horizon]);
+
+  return (
+    <>
+      <Card title={`Demand: ${sku}`} testId="forecast-card">
+        {fc.loading && !fc.data && <Loading what="the forecast" />}
+        <ErrorBox message={fc.error} onRetry={fc.reload} />
+        {fc.data && (
+          <>
+            <ModelSummary forecast={fc.data.forecast} reused={fc.data.reused} />
+            <ForecastChart history={fc.data.history} points={fc.data.forecast.points} />
+          </>
+        )}
+      </Card>
+      {fc.data && <ExplanationCard forecast={fc.data.forecast} />}
+      <div className="grid-2">
+        <BacktestCard sku={sku} horizon={Math.min(horizon, 28)} />
+        <BurnDownCard sku={sku} horizon={horizon} />
+      </div>
+    </>
+  );
+}

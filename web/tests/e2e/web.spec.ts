@@ -1,0 +1,186 @@
+// Browser tests of the web UI against the real mesh (see support/mesh.ts):
+// Debian's chromium, driven by playwright-core, through the gateway that
+// serves both the UI and the API. Screenshots go to web/test-results/.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Locator, Page } from "playwright-core";
+import { CatalogService } from "../../src/gen/icc/v1/catalog_pb";
+import { OrdersService } from "../../src/gen/icc/v1/orders_pb";
+import { client, grpcWeb, login } from "./support/api";
+import { logIn, NARROW, openBrowser, requireChromium, screenshot, type Browser } from "./support/browser";
+import { RESULTS, startMesh, type Mesh } from "./support/mesh";
+import { seed } from "./support/seed";
+
+/** Waits until the locator's text satisfies `ok`; returns the text. */
+async function textUntil(locator: Locator, ok: (text: string) => boolean, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  let text = "";
+  while (Date.now() < end) {
+    text = ((await locator.textContent({ timeout: ms }).catch(() => "")) ?? "").trim();
+    if (ok(text)) return text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting; last text: ${JSON.stringify(text)}`);
+}
+
+const num = (s: string) => Number(s.replace(/[^\d-]/g, ""));
+
+async function stockOf(page: Page, sku: string): Promise<number> {
+  return num(await textUntil(page.getByTestId(`stock-${sku}`), (t) => t.length > 0));
+}
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width + 1, `the page scrolls sideways at ${width}px (content is ${scroll}px wide)`);
+}
+
+describe("web UI", { timeout: 300_000 }, () => {
+  let mesh: Mesh;
+  let staff: Browser;
+
+  before(async () => {
+    requireChromium();
+    mkdirSync(RESULTS, { recursive: true });
+    mesh = await startMesh();
+    const admin = await login(mesh.url, mesh.users.admin.username, mesh.users.admin.password);
+    await seed(mesh.url, admin);
+    staff = await openBrowser();
+  });
+
+  after(async () => {
+    await staff?.close();
+    await mesh?.stop();
+  });
+
+  it("refuses a wrong password in plain words, then logs in to the dashboard", async () => {
+    const { page } = staff;
+    await page.goto(`${mesh.url}/`);
+    await page.getByLabel("Username").fill(mesh.users.staff.username);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await textUntil(page.getByRole("alert"), (t) => t.includes("Wrong username or password"));
+
+    await logIn(page, mesh.url, mesh.users.staff.username, mesh.users.staff.password);
+    await textUntil(page.getByTestId("stat-skus"), (t) => t.includes("3"));
+    await textUntil(page.getByTestId("stat-low"), (t) => /Low on stock\s*1/.test(t));
+    await textUntil(page.getByTestId("stat-at-risk"), (t) => /\d+ of \d+/.test(t), 60_000);
+    await textUntil(page.getByTestId("live-status"), (t) => t.includes("Live"));
+    await screenshot(page, "dashboard-laptop");
+  });
+
+  it("shows a stock level change live when another client places an order", async () => {
+    const { page } = staff;
+    await page.getByRole("link", { name: "Inventory" }).click();
+    const before = await stockOf(page, "E2E-TEA");
+    // Marks this page load: a reload would lose it.
+    await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+
+    const token = await login(mesh.url, mesh.users.staff.username, mesh.users.staff.password);
+    const orders = client(OrdersService, grpcWeb(mesh.url, token));
+    await orders.placeOrder({ idempotencyKey: "e2e-other-client-1", lines: [{ sku: "E2E-TEA", quantity: 7n }] });
+
+    await textUntil(page.getByTestId("stock-E2E-TEA"), (t) => num(t) === before - 7);
+    assert.equal(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload), true, "the page was reloaded");
+    await screenshot(page, "inventory-live-laptop");
+  });
+
+  it("places a multi-line order in the UI, explains a shortage, and the stock falls", async () => {
+    const { page } = staff;
+    const jamBefore = await stockOf(page, "E2E-JAM");
+    const teaBefore = await stockOf(page, "E2E-TEA");
+    await page.getByRole("link", { name: "Orders" }).click();
+
+    // Not enough stock: the API's answer, in plain words, with the count.
+    const line0 = page.getByTestId("order-line-0");
+    await line0.getByLabel("Product").selectOption("E2E-JAM");
+    await line0.getByLabel("Quantity").fill("100000");
+    await page.getByTestId("place-order").click();
+    const shortage = await textUntil(page.getByTestId("new-order").getByRole("alert"), (t) => t.includes("Not enough stock"));
+    assert.match(shortage, new RegExp(`Not enough stock for E2E-JAM: you asked for 100000, only ${jamBefore} available`));
+
+    // A two-line order that fits.
+    await line0.getByLabel("Quantity").fill("3");
+    await page.getByRole("button", { name: "Add line" }).click();
+    const line1 = page.getByTestId("order-line-1");
+    await line1.getByLabel("Product").selectOption("E2E-TEA");
+    await line1.getByLabel("Quantity").fill("2");
+    await page.getByTestId("place-order").click();
+    await textUntil(page.getByTestId("new-order").getByRole("status"), (t) => /Order \S+ placed: 2 line/.test(t));
+    await textUntil(page.getByTestId("order-list"), (t) => t.includes("Apricot Jam 340 g") && t.includes("Sencha 100 g"));
+    await screenshot(page, "orders-laptop");
+
+    await page.getByRole("link", { name: "Inventory" }).click();
+    await textUntil(page.getByTestId("stock-E2E-JAM"), (t) => num(t) === jamBefore - 3);
+    await textUntil(page.getByTestId("stock-E2E-TEA"), (t) => num(t) === teaBefore - 2);
+    // The store agrees.
+    const token = await login(mesh.url, mesh.users.staff.username, mesh.users.staff.password);
+    const got = await client(CatalogService, grpcWeb(mesh.url, token)).getProduct({ sku: "E2E-JAM" });
+    assert.equal(Number(got.product?.onHand), jamBefore - 3);
+  });
+
+  it("gives a viewer no write actions, and the API refuses the viewer's order", async () => {
+    const viewer = await openBrowser();
+    try {
+      const { page } = viewer;
+      await logIn(page, mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
+      await page.getByRole("link", { name: "Orders" }).click();
+      await page.getByTestId("read-only-note").waitFor();
+      await page.getByTestId("order-list").waitFor();
+      assert.equal(await page.getByTestId("place-order").count(), 0, "a viewer sees a Place order button");
+      assert.equal(await page.getByRole("button", { name: "Cancel" }).count(), 0, "a viewer sees a Cancel button");
+      await page.goto(`${mesh.url}/inventory/E2E-TEA`);
+      await page.getByTestId("movements").waitFor();
+      assert.equal(await page.getByTestId("adjust-stock").count(), 0, "a viewer sees the stock adjustment form");
+      await screenshot(page, "viewer-product-laptop");
+
+      const token = await login(mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
+      const orders = client(OrdersService, grpcWeb(mesh.url, token));
+      await assert.rejects(
+        orders.placeOrder({ idempotencyKey: "e2e-viewer-1", lines: [{ sku: "E2E-TEA", quantity: 1n }] }),
+        (e) => ConnectError.from(e).code === Code.PermissionDenied,
+      );
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  it("renders the forecast with its 80% and 95% bands, the explanation, the backtest and the burn-down", async () => {
+    const { page } = staff;
+    await page.goto(`${mesh.url}/forecast/E2E-TEA`);
+    const chart = page.getByTestId("forecast-chart");
+    await chart.locator("svg").first().waitFor({ timeout: 60_000 });
+    assert.ok((await chart.locator(".band-95 path").count()) > 0, "no 95% band drawn");
+    assert.ok((await chart.locator(".band-80 path").count()) > 0, "no 80% band drawn");
+    assert.ok((await chart.locator(".recharts-line path").count()) >= 2, "history and forecast lines missing");
+    await textUntil(chart, (t) => t.includes("80% interval") && t.includes("95% interval"));
+
+    const explanation = page.getByTestId("explanation");
+    await explanation.getByTestId("coefficients").waitFor();
+    assert.ok((await explanation.getByTestId("coefficients").locator("tbody tr").count()) >= 2, "no coefficients");
+    assert.equal(await explanation.getByTestId("contributions").locator("tbody tr").count(), 28, "one contribution row per forecast day");
+
+    await textUntil(page.getByTestId("backtest"), (t) => t.includes("baseline") && t.includes("MAE"), 60_000);
+    await page.getByTestId("burn-down-chart").locator("svg").first().waitFor({ timeout: 60_000 });
+    await textUntil(page.getByTestId("burn-down"), (t) => t.includes("Reorder point"));
+    await textUntil(page.getByTestId("reorder-advice"), (t) => t.includes("E2E-COF"), 60_000);
+    await screenshot(page, "forecast-laptop");
+  });
+
+  it("fits a narrow screen", async () => {
+    const { page } = staff;
+    await page.setViewportSize(NARROW);
+    for (const [path, name, ready] of [
+      ["/", "dashboard", "stat-skus"],
+      ["/inventory", "inventory", "inventory-table"],
+      ["/orders", "orders", "order-list"],
+      ["/forecast/E2E-TEA", "forecast", "forecast-chart"],
+    ] as const) {
+      await page.goto(`${mesh.url}${path}`);
+      await page.getByTestId(ready).waitFor({ timeout: 60_000 });
+      await noHorizontalScroll(page);
+      await screenshot(page, `${name}-narrow`);
+    }
+  });
+});
