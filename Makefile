@@ -39,3 +39,26 @@ unit:
 
 bench:
 	scripts/bench-orders.sh
+
+# The web UI (web/): `npm ci` when its lock file changes, then `npm run
+# build` (buf generate from proto/, typecheck, vite) into web/dist, which the
+# gateway serves. `make build` (so `make run`) builds it; `make test` runs its
+# browser tests.
+.PHONY: web test-web
+build: web
+test: test-web
+
+WEB_DEPS := web/node_modules/.package-lock.json
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	touch $(WEB_DEPS)
+
+web: $(WEB_DEPS)
+	npm run --prefix web build
+
+# Browser tests: playwright-core driving Debian's chromium against the real
+# gateway and services (target/debug), which the tests start on free ports.
+test-web: web
+	$(CARGO) build -p orders-svc -p ingest-svc -p forecast-svc -p gateway
+	npm run --prefix web test:e2e

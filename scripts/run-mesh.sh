@@ -15,6 +15,8 @@ export ICC_STORE_URL="${ICC_STORE_URL:-sqlite://data/icc.db}"
 export ORDERS_LISTEN="${ORDERS_LISTEN:-127.0.0.1:50051}"
 export INGEST_LISTEN="${INGEST_LISTEN:-127.0.0.1:50052}"
 export RUST_LOG="${RUST_LOG:-info}"
+# The gateway serves the web UI that `make build` puts in web/dist.
+export GATEWAY_WEB_DIR="${GATEWAY_WEB_DIR:-web/dist}"
 mkdir -p data/logs
 
 pids=()

@@ -5,7 +5,7 @@ import { dec, isoDay } from "../../lib/format";
 export function ContributionTable({ points }: { points: ForecastPoint[] }) {
   const names = points[0]?.explanation?.terms.map((t) => t.name) ?? [];
   return (
-    <details className="contrib" open>
+    <details className="contrib">
       <summary>Per-day contributions</summary>
       <div className="table-wrap">
         <table className="table compact" data-testid="contributions">
@@ -27,7 +27,7 @@ export function ContributionTable({ points }: { points: ForecastPoint[] }) {
               const e = p.explanation;
               return (
                 <tr key={isoDay(p.date)}>
-                  <td>{isoDay(p.date)}</td>
+                  <td className="nowrap">{isoDay(p.date)}</td>
                   <td className="num">{dec(e?.intercept ?? 0, 2)}</td>
                   {names.map((n) => {
                     const t = e?.terms.find((x) => x.name === n);
