@@ -4,9 +4,11 @@
 //! (lazy connections that reconnect by themselves, so a service that comes
 //! back is used again without restarting the gateway). Every call has a
 //! deadline: the gateway's, or the client's `grpc-timeout` when shorter.
-//! Only idempotent reads ([`Kind::Read`] in the role table) are retried,
-//! a bounded number of times with jittered backoff, and only while the
-//! deadline allows. Statuses coming back are cleaned: codes written for
+//! Only idempotent reads ([`Kind::Read`] in the role table) are retried
+//! when a service is unavailable, a bounded number of times with jittered
+//! backoff, and only while the deadline allows; other calls are retried
+//! only when they provably never left the gateway (the connection could
+//! not be made), like gRPC's transparent retries. Statuses coming back are cleaned: codes written for
 //! users pass with their message, transport and internal failures become a
 //! plain UNAVAILABLE or INTERNAL that names no address or driver.
 
@@ -139,9 +141,11 @@ impl Upstream {
             self.count(status.code());
             let backoff = RETRY_BASE * 2u32.pow(attempt)
                 + RETRY_BASE.mul_f64(rand::random::<f64>()) * 2u32.pow(attempt);
-            if retryable
+            // A read is retried when the service is unavailable; any call
+            // is when it never left the gateway (no connection could be
+            // made), as gRPC's transparent retries do.
+            if (retryable && status.code() == Code::Unavailable || never_sent(&status))
                 && attempt < self.retries
-                && status.code() == Code::Unavailable
                 && Instant::now() + backoff < deadline
             {
                 attempt += 1;
@@ -311,6 +315,18 @@ fn client_messages<Req: Send + 'static>(
         }
     });
     ReceiverStream::new(rx)
+}
+
+/// Whether a call failed before it was sent: connecting failed.
+fn never_sent(status: &Status) -> bool {
+    let mut cause = std::error::Error::source(status);
+    while let Some(e) = cause {
+        if e.is::<tonic::ConnectError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// An empty outgoing request carrying the request id of an incoming one's

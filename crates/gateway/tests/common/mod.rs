@@ -99,6 +99,11 @@ pub struct Gateway {
 /// and forecast to an address where nothing listens), with the admin,
 /// staff and viewer users, plus `extra` flags.
 pub async fn start_gateway(store_url: &str, orders: SocketAddr, extra: &[&str]) -> Gateway {
+    start_gateway_with(store_url, &format!("http://{orders}"), extra).await
+}
+
+/// [`start_gateway`] with a list of orders-svc addresses (comma-separated).
+pub async fn start_gateway_with(store_url: &str, orders: &str, extra: &[&str]) -> Gateway {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind gateway");
@@ -111,13 +116,12 @@ pub async fn start_gateway(store_url: &str, orders: SocketAddr, extra: &[&str]) 
         "{}:STAFF:{},{}:VIEWER:{}",
         STAFF.0, STAFF.1, VIEWER.0, VIEWER.1
     );
-    let orders = format!("http://{orders}");
     let mut args = vec![
         "gateway",
         "--store-url",
         store_url,
         "--orders-upstream",
-        &orders,
+        orders,
         "--ingest-upstream",
         "http://127.0.0.1:1",
         "--forecast-upstream",
