@@ -1,5 +1,6 @@
 // Reads that several pages share, each following every page of its list.
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { Product } from "../gen/icc/v1/catalog_pb";
 import type { ForecastFailure, ReorderAdvice } from "../gen/icc/v1/forecast_pb";
 import { OrderStatus, type Order } from "../gen/icc/v1/orders_pb";
@@ -27,10 +28,26 @@ export function listAllProducts(signal: AbortSignal): Promise<Product[]> {
   });
 }
 
+/** Runs an idempotent read again (up to `tries` times) when it timed out
+ * or found a service unavailable: the first reorder-advice call after new
+ * data computes every SKU's forecast, which can outlast the gateway's
+ * deadline, while the work it finished is kept for the next call. */
+async function retried<T>(read: () => Promise<T>, signal: AbortSignal, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await read();
+    } catch (e) {
+      const code = ConnectError.from(e).code;
+      if (i >= tries || signal.aborted || (code !== Code.DeadlineExceeded && code !== Code.Unavailable)) throw e;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
+  }
+}
+
 export async function listAllAdvice(signal: AbortSignal): Promise<{ advice: ReorderAdvice[]; skipped: ForecastFailure[] }> {
   let skipped: ForecastFailure[] = [];
   const advice = await allPages(async (pageToken) => {
-    const r = await forecastClient.listReorderAdvice({ pageSize: 1000, pageToken }, { signal, timeoutMs: 60_000 });
+    const r = await retried(() => forecastClient.listReorderAdvice({ pageSize: 1000, pageToken }, { signal }), signal);
     if (!pageToken) skipped = r.skipped;
     return { items: r.advice, next: r.nextPageToken };
   });

@@ -1,5 +1,6 @@
 // SKUs projected to run out within the next 14 days, from the reorder
 // advice (most urgent first).
+import { useEffect } from "react";
 import { Link } from "react-router";
 import { listAllAdvice } from "../../api/queries";
 import { Card } from "../../components/Card";
@@ -9,9 +10,15 @@ import { useAsync } from "../../hooks/useAsync";
 import { count, daysFromToday, isoDay } from "../../lib/format";
 
 const RISK_DAYS = 14;
+const REFRESH_MS = 60_000;
 
 export function AtRiskCard() {
   const { data, error, loading, reload } = useAsync((signal) => listAllAdvice(signal), []);
+  // Advice follows stock and sales: refresh it now and then.
+  useEffect(() => {
+    const t = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(t);
+  }, [reload]);
   const atRisk = (data?.advice ?? []).filter((a) => a.stockoutDate && daysFromToday(isoDay(a.stockoutDate)) <= RISK_DAYS);
   return (
     <Card title={`Stockout risk, next ${RISK_DAYS} days`} actions={<Link to="/forecast">Reorder advice</Link>} testId="at-risk">

@@ -1,7 +1,7 @@
 // Per-day contributions of each term, stacked (negative ones below zero).
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ForecastPoint } from "../../gen/icc/v1/forecast_pb";
-import { colors, termColors } from "../../lib/chartTheme";
+import { colors, legendText, termColors } from "../../lib/chartTheme";
 import { dec, isoDay, shortDay } from "../../lib/format";
 
 export function ContributionChart({ points }: { points: ForecastPoint[] }) {
@@ -19,7 +19,7 @@ export function ContributionChart({ points }: { points: ForecastPoint[] }) {
           <XAxis dataKey="day" tickFormatter={shortDay} minTickGap={16} tick={{ fontSize: 12 }} />
           <YAxis tick={{ fontSize: 12 }} />
           <Tooltip formatter={(v) => dec(Number(v), 2)} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
           {names.map((n, i) => (
             <Bar key={n} dataKey={n} stackId="c" fill={termColors[i % termColors.length]} isAnimationActive={false} />
           ))}

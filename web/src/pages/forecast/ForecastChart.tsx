@@ -2,7 +2,7 @@
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ForecastPoint } from "../../gen/icc/v1/forecast_pb";
 import type { DailySales } from "../../gen/icc/v1/ingest_pb";
-import { colors } from "../../lib/chartTheme";
+import { colors, legendText } from "../../lib/chartTheme";
 import { dec, isoDay, shortDay } from "../../lib/format";
 
 interface Row {
@@ -41,9 +41,9 @@ export function ForecastChart({ history, points }: { history: DailySales[]; poin
           <XAxis dataKey="day" tickFormatter={shortDay} minTickGap={24} tick={{ fontSize: 12 }} />
           <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
           <Tooltip formatter={fmt} labelFormatter={(l) => String(l)} />
-          <Legend />
-          <Area dataKey="band95" name="95% interval" stroke="none" fill={colors.band95} fillOpacity={0.7} isAnimationActive={false} className="band-95" />
-          <Area dataKey="band80" name="80% interval" stroke="none" fill={colors.band80} fillOpacity={0.5} isAnimationActive={false} className="band-80" />
+          <Legend formatter={legendText} />
+          <Area dataKey="band95" name="95% interval" stroke="none" fill={colors.band95} fillOpacity={1} isAnimationActive={false} className="band-95" />
+          <Area dataKey="band80" name="80% interval" stroke="none" fill={colors.band80} fillOpacity={0.9} isAnimationActive={false} className="band-80" />
           <Line dataKey="actual" name="Units sold" stroke={colors.actual} dot={false} strokeWidth={1.5} isAnimationActive={false} />
           <Line dataKey="forecast" name="Forecast" stroke={colors.forecast} dot={false} strokeWidth={2} isAnimationActive={false} />
         </ComposedChart>

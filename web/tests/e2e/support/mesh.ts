@@ -25,6 +25,8 @@ export interface Mesh {
   /** The gateway, e.g. http://127.0.0.1:41234: the UI and the API. */
   url: string;
   users: Users;
+  /** Each service's own address (host:port), by binary name. */
+  services: Record<string, string>;
   stop: () => Promise<void>;
 }
 
@@ -120,7 +122,8 @@ export async function startMesh(): Promise<Mesh> {
       logDir,
     );
     procs.push(gateway);
-    return { url: `http://${gateway.addr}`, users, stop };
+    const services = Object.fromEntries(procs.map((p) => [p.name, p.addr]));
+    return { url: `http://${gateway.addr}`, users, services, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -2,8 +2,8 @@
 export const colors = {
   actual: "#334155",
   forecast: "#2563eb",
-  band80: "#60a5fa",
-  band95: "#bfdbfe",
+  band80: "#93c5fd",
+  band95: "#dbeafe",
   stock: "#0f766e",
   reorder: "#d97706",
   stockout: "#dc2626",
@@ -12,3 +12,6 @@ export const colors = {
 
 /** Distinct colours for explanation terms. */
 export const termColors = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#dc2626", "#65a30d", "#db2777", "#475569", "#ca8a04"];
+
+/** Legend labels in text colour, whatever the series' colour. */
+export const legendText = (value: string) => <span style={{ color: "#334155" }}>{value}</span>;
