@@ -57,8 +57,10 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 web: $(WEB_DEPS)
 	npm run --prefix web build
 
-# Browser tests: playwright-core driving Debian's chromium against the real
-# gateway and services (target/debug), which the tests start on free ports.
+# The UI's unit tests, then its browser tests: playwright-core driving
+# Debian's chromium against the real gateway and services (target/debug),
+# which the tests start on free ports.
 test-web: web
+	npm run --prefix web test:unit
 	$(CARGO) build -p orders-svc -p ingest-svc -p forecast-svc -p gateway
 	npm run --prefix web test:e2e

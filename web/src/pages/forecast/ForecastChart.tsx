@@ -3,31 +3,8 @@ import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, 
 import type { ForecastPoint } from "../../gen/icc/v1/forecast_pb";
 import type { DailySales } from "../../gen/icc/v1/ingest_pb";
 import { colors, legendText } from "../../lib/chartTheme";
-import { dec, isoDay, shortDay } from "../../lib/format";
-
-interface Row {
-  day: string;
-  actual?: number;
-  forecast?: number;
-  band80?: [number, number];
-  band95?: [number, number];
-}
-
-export function chartRows(history: DailySales[], points: ForecastPoint[]): Row[] {
-  const rows: Row[] = history.map((d) => ({ day: isoDay(d.date), actual: Number(d.units) }));
-  // Start the forecast line at the last actual value, so the two meet.
-  const last = rows[rows.length - 1];
-  if (last && points.length > 0) last.forecast = last.actual;
-  for (const p of points) {
-    rows.push({
-      day: isoDay(p.date),
-      forecast: p.value,
-      band80: [p.lower80, p.upper80],
-      band95: [p.lower95, p.upper95],
-    });
-  }
-  return rows;
-}
+import { dec, shortDay } from "../../lib/format";
+import { chartRows } from "./forecastData";
 
 const fmt = (v: unknown) => (Array.isArray(v) ? `${dec(Number(v[0]))} – ${dec(Number(v[1]))}` : dec(Number(v)));
 

@@ -5,18 +5,11 @@ import { Card } from "../../components/Card";
 import { ErrorBox, Loading } from "../../components/Status";
 import { UrgencyBadge } from "../../components/UrgencyBadge";
 import { ReorderUrgency, type ForecastFailure, type ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
+import { byUrgency } from "./forecastData";
 import type { AsyncState } from "../../hooks/useAsync";
 import { count, dec, isoDay } from "../../lib/format";
 
 type State = AsyncState<{ advice: ReorderAdvice[]; skipped: ForecastFailure[] }>;
-
-/** Most urgent first, then earliest stockout, then SKU (as the server sends it). */
-export function byUrgency(a: ReorderAdvice, b: ReorderAdvice): number {
-  if (a.urgency !== b.urgency) return b.urgency - a.urgency;
-  const sa = isoDay(a.stockoutDate) || "9999";
-  const sb = isoDay(b.stockoutDate) || "9999";
-  return sa !== sb ? (sa < sb ? -1 : 1) : a.sku.localeCompare(b.sku);
-}
 
 export function ReorderAdviceList({ state, selected }: { state: State; selected: string }) {
   const [actionOnly, setActionOnly] = useState(false);
