@@ -7,8 +7,9 @@ import { after, before, describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Locator, Page } from "playwright-core";
 import { CatalogService } from "../../src/gen/icc/v1/catalog_pb";
-import { OrdersService } from "../../src/gen/icc/v1/orders_pb";
-import { client, grpcWeb, login } from "./support/api";
+import { OrdersService, PlaceOrderRequestSchema } from "../../src/gen/icc/v1/orders_pb";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { client, grpc, grpcWeb, grpcWebStatus, login } from "./support/api";
 import { logIn, NARROW, openBrowser, requireChromium, screenshot, type Browser } from "./support/browser";
 import { RESULTS, startMesh, type Mesh } from "./support/mesh";
 import { seed } from "./support/seed";
@@ -125,6 +126,8 @@ describe("web UI", { timeout: 300_000 }, () => {
     try {
       const { page } = viewer;
       await logIn(page, mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
+      await page.getByRole("link", { name: "Inventory" }).click();
+      const teaBefore = await stockOf(page, "E2E-TEA");
       await page.getByRole("link", { name: "Orders" }).click();
       await page.getByTestId("read-only-note").waitFor();
       await page.getByTestId("order-list").waitFor();
@@ -135,12 +138,15 @@ describe("web UI", { timeout: 300_000 }, () => {
       assert.equal(await page.getByTestId("adjust-stock").count(), 0, "a viewer sees the stock adjustment form");
       await screenshot(page, "viewer-product-laptop");
 
+      // The API refuses the viewer's order: from the browser, with the
+      // viewer's own session token, as a raw grpc-web call...
+      const request = create(PlaceOrderRequestSchema, { idempotencyKey: "e2e-viewer-1", lines: [{ sku: "E2E-TEA", quantity: 1n }] });
+      const status = await page.evaluate(grpcWebStatus, { path: "/icc.v1.OrdersService/PlaceOrder", message: [...toBinary(PlaceOrderRequestSchema, request)] });
+      assert.equal(status, String(Code.PermissionDenied), "the gateway let a viewer place an order");
+      // ... and from another client over gRPC.
       const token = await login(mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
-      const orders = client(OrdersService, grpcWeb(mesh.url, token));
-      await assert.rejects(
-        orders.placeOrder({ idempotencyKey: "e2e-viewer-1", lines: [{ sku: "E2E-TEA", quantity: 1n }] }),
-        (e) => ConnectError.from(e).code === Code.PermissionDenied,
-      );
+      await assert.rejects(client(OrdersService, grpc(mesh.url, token)).placeOrder(request), (e) => ConnectError.from(e).code === Code.PermissionDenied);
+      assert.equal(Number((await client(CatalogService, grpc(mesh.url, token)).getProduct({ sku: "E2E-TEA" })).product?.onHand), teaBefore, "stock moved");
     } finally {
       await viewer.close();
     }

@@ -42,3 +42,21 @@ export async function eventually<T>(fn: () => Promise<T>, ms = 30_000, every = 2
     }
   }
 }
+
+/** Runs in the page: a unary grpc-web call with the page's session token
+ * (as the UI stores it); returns the grpc-status (headers or trailers). */
+export async function grpcWebStatus({ path, message }: { path: string; message: number[] }): Promise<string> {
+  const token = (JSON.parse(localStorage.getItem("icc.session") ?? "{}") as { token?: string }).token ?? "";
+  const frame = new Uint8Array(5 + message.length);
+  new DataView(frame.buffer).setUint32(1, message.length);
+  frame.set(message, 5);
+  const res = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", authorization: `Bearer ${token}` },
+    body: frame,
+  });
+  const inHeaders = res.headers.get("grpc-status");
+  if (inHeaders) return inHeaders;
+  const body = new TextDecoder().decode(await res.arrayBuffer());
+  return /grpc-status:\s*(\d+)/.exec(body)?.[1] ?? `none (HTTP ${res.status})`;
+}
