@@ -1,7 +1,8 @@
 //! Storage of the Inventory Command Center: one set of traits, two backends.
 //!
 //! - [`sqlite`]: embedded, zero set-up, the default (`sqlite://data/icc.db`).
-//! - MongoDB: production (replica set or Atlas).
+//! - [`mongo`]: production, a replica set or Atlas
+//!   (`mongodb://host/icc?replicaSet=rs0`, `mongodb+srv://...`).
 //!
 //! [`open`] picks the backend from the store URL's scheme. The
 //! [`conformance`] suite (feature `conformance`) runs the same tests against
@@ -11,6 +12,7 @@
 pub mod conformance;
 mod error;
 mod model;
+pub mod mongo;
 mod olap;
 pub mod sqlite;
 mod traits;
@@ -31,15 +33,14 @@ pub use users::*;
 pub const DEFAULT_STORE_URL: &str = "sqlite://data/icc.db";
 
 /// Opens the store a URL names: `sqlite://PATH` (relative to the working
-/// directory; `sqlite:///abs/path` for absolute) or `sqlite::memory:`.
+/// directory; `sqlite:///abs/path` for absolute) or `sqlite::memory:`; or
+/// `mongodb://...` / `mongodb+srv://...` (see [`mongo::MongoConfig`]).
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         return Ok(Arc::new(sqlite::SqliteStore::open(path).await?));
     }
     if url.starts_with("mongodb://") || url.starts_with("mongodb+srv://") {
-        return Err(StoreError::InvalidArgument(
-            "the MongoDB backend is not built yet; use a sqlite:// store URL".into(),
-        ));
+        return Ok(Arc::new(mongo::MongoStore::open(url).await?));
     }
     Err(StoreError::InvalidArgument(format!(
         "unsupported store URL {url:?}: expected sqlite://PATH or mongodb://..."

@@ -1,6 +1,8 @@
 //! The conformance suite on MongoDB, when `MONGODB_URI` names a replica set
 //! (change streams and transactions need one). Each test uses its own
-//! database, `icc_conformance_<uuid>`, which it leaves behind for inspection.
+//! databases, `icc_conformance_<uuid>` and `icc_conformance_<uuid>_olap`,
+//! which it leaves behind for inspection. The multi-handle cases open a
+//! second client on the same databases, as a second process would.
 //! Without `MONGODB_URI` each test prints why it is skipped and passes.
 
 use icc_store::conformance::ConformanceStore;
@@ -18,7 +20,11 @@ async fn fresh_mongo_store() -> Option<ConformanceStore> {
     let store = icc_store::open(&uri)
         .await
         .unwrap_or_else(|err| panic!("open the MongoDB store {database}: {err}"));
-    Some(ConformanceStore::new(store))
+    let reopen = move || {
+        let uri = uri.clone();
+        async move { icc_store::open(&uri).await }
+    };
+    Some(ConformanceStore::new(store).with_reopen(reopen))
 }
 
 /// `uri` with its default database replaced by `database`. When the URI has

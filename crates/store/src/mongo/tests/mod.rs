@@ -1,0 +1,1 @@
+//! Unit tests of the MongoDB backend that need no server.
