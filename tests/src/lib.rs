@@ -63,12 +63,18 @@ impl Sandbox {
 
     /// Starts orders-svc on this sandbox's store.
     pub async fn orders_svc(&self) -> anyhow::Result<Service> {
+        self.orders_svc_at("127.0.0.1:0").await
+    }
+
+    /// Starts orders-svc on a given address (e.g. to restart it on the
+    /// port it had).
+    pub async fn orders_svc_at(&self, listen: &str) -> anyhow::Result<Service> {
         let store = self.store_url();
         Service::start(
             "orders-svc",
             &[
                 "--listen",
-                "127.0.0.1:0",
+                listen,
                 "--store-url",
                 &store,
                 "--feed-poll-ms",
@@ -77,7 +83,76 @@ impl Sandbox {
         )
         .await
     }
+
+    /// Starts forecast-svc on this sandbox's store.
+    pub async fn forecast_svc(&self) -> anyhow::Result<Service> {
+        let store = self.store_url();
+        Service::start(
+            "forecast-svc",
+            &["--listen", "127.0.0.1:0", "--store-url", &store],
+        )
+        .await
+    }
+
+    /// Starts the gateway on this sandbox's store in front of `orders` (and
+    /// `ingest`, `forecast` when given; else an address where nothing
+    /// listens), with the users [`GATEWAY_USERS`], plus `extra` flags.
+    pub async fn gateway(
+        &self,
+        orders: &Service,
+        ingest: Option<&Service>,
+        forecast: Option<&Service>,
+        extra: &[&str],
+    ) -> anyhow::Result<Service> {
+        let store = self.store_url();
+        let url = |s: Option<&Service>| {
+            s.map_or("http://127.0.0.1:1".to_owned(), |s| {
+                format!("http://{}", s.addr)
+            })
+        };
+        let (orders, ingest, forecast) = (url(Some(orders)), url(ingest), url(forecast));
+        let [admin, staff, viewer] = GATEWAY_USERS;
+        let seeds = format!(
+            "{}:STAFF:{},{}:VIEWER:{}",
+            staff.0, staff.1, viewer.0, viewer.1
+        );
+        let mut args = vec![
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--store-url",
+            &store,
+            "--orders-upstream",
+            &orders,
+            "--ingest-upstream",
+            &ingest,
+            "--forecast-upstream",
+            &forecast,
+            "--jwt-secret",
+            GATEWAY_JWT_SECRET,
+            "--admin-username",
+            admin.0,
+            "--admin-password",
+            admin.1,
+            "--seed-users",
+            &seeds,
+            "--health-interval-ms",
+            "100",
+        ];
+        args.extend_from_slice(extra);
+        Service::start("gateway", &args).await
+    }
 }
+
+/// The token-signing secret of sandbox gateways.
+pub const GATEWAY_JWT_SECRET: &str = "sandbox-secret-sandbox-secret-sandbox-0";
+/// The users of sandbox gateways, (username, password): admin, staff, viewer.
+pub const GATEWAY_USERS: [(&str, &str); 3] = [
+    ("admin", "admin-password-1"),
+    ("staff", "staff-password-1"),
+    ("viewer", "viewer-password-1"),
+];
 
 /// A running service process.
 pub struct Service {
