@@ -121,6 +121,22 @@ describe("web UI", { timeout: 300_000 }, () => {
     assert.equal(Number(got.product?.onHand), jamBefore - 3);
   });
 
+  it("catches up on changes made while the gateway was down, without a reload", async () => {
+    const { page } = staff;
+    await page.getByRole("link", { name: "Inventory" }).click();
+    const before = await stockOf(page, "E2E-TEA");
+    await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+    await mesh.restartGateway(async () => {
+      await textUntil(page.getByTestId("live-status"), (t) => t.includes("Reconnecting"));
+      // Straight to orders-svc: the gateway is not there to pass it on.
+      const direct = client(OrdersService, grpc(`http://${mesh.services["orders-svc"]}`));
+      await direct.placeOrder({ idempotencyKey: "e2e-while-down-1", lines: [{ sku: "E2E-TEA", quantity: 4n }] });
+    });
+    await textUntil(page.getByTestId("stock-E2E-TEA"), (t) => num(t) === before - 4, 30_000);
+    await textUntil(page.getByTestId("live-status"), (t) => t.includes("Live"));
+    assert.equal(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload), true, "the page was reloaded");
+  });
+
   it("gives a viewer no write actions, and the API refuses the viewer's order", async () => {
     const viewer = await openBrowser();
     try {

@@ -27,6 +27,9 @@ export interface Mesh {
   users: Users;
   /** Each service's own address (host:port), by binary name. */
   services: Record<string, string>;
+  /** Stops the gateway, runs `meanwhile`, starts it again on the same
+   * address with the same settings (so tokens stay valid). */
+  restartGateway: (meanwhile: () => Promise<void>) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -43,7 +46,7 @@ interface Proc {
 /** Starts `name` with `args`; resolves with the address it announces. */
 function start(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Promise<Proc> {
   const child = spawn(join(BIN, name), args, { env: { ...process.env, RUST_LOG: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const log = createWriteStream(join(logDir, `${name}.log`));
+  const log = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
   child.stderr!.pipe(log);
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`${name} did not announce its address within ${START_TIMEOUT_MS / 1000} s (log: ${logDir}/${name}.log)`)), START_TIMEOUT_MS);
@@ -102,28 +105,31 @@ export async function startMesh(): Promise<Mesh> {
       start("forecast-svc", ["--listen", any], store, logDir),
     ]);
     procs.push(ingest, forecast);
-    const gateway = await start(
-      "gateway",
-      [
-        "--listen", any,
-        "--metrics-listen", any,
-        "--orders-upstream", `http://${procs[0].addr}`,
-        "--ingest-upstream", `http://${ingest.addr}`,
-        "--forecast-upstream", `http://${forecast.addr}`,
-        "--web-dir", join(WEB_DIR, "dist"),
-      ],
-      {
-        ...store,
-        ICC_JWT_SECRET: randomBytes(32).toString("base64"),
-        ICC_ADMIN_USERNAME: users.admin.username,
-        ICC_ADMIN_PASSWORD: users.admin.password,
-        ICC_SEED_USERS: `${users.staff.username}:STAFF:${users.staff.password},${users.viewer.username}:VIEWER:${users.viewer.password}`,
-      },
-      logDir,
-    );
+    const gatewayArgs = (listen: string) => [
+      "--listen", listen,
+      "--metrics-listen", any,
+      "--orders-upstream", `http://${procs[0].addr}`,
+      "--ingest-upstream", `http://${ingest.addr}`,
+      "--forecast-upstream", `http://${forecast.addr}`,
+      "--web-dir", join(WEB_DIR, "dist"),
+    ];
+    const gatewayEnv = {
+      ...store,
+      ICC_JWT_SECRET: randomBytes(32).toString("base64"),
+      ICC_ADMIN_USERNAME: users.admin.username,
+      ICC_ADMIN_PASSWORD: users.admin.password,
+      ICC_SEED_USERS: `${users.staff.username}:STAFF:${users.staff.password},${users.viewer.username}:VIEWER:${users.viewer.password}`,
+    };
+    const gateway = await start("gateway", gatewayArgs(any), gatewayEnv, logDir);
     procs.push(gateway);
     const services = Object.fromEntries(procs.map((p) => [p.name, p.addr]));
-    return { url: `http://${gateway.addr}`, users, services, stop };
+    const restartGateway = async (meanwhile: () => Promise<void>) => {
+      const i = procs.findIndex((p) => p.name === "gateway");
+      await stopProc(procs[i]);
+      await meanwhile();
+      procs[i] = await start("gateway", gatewayArgs(gateway.addr), gatewayEnv, logDir);
+    };
+    return { url: `http://${gateway.addr}`, users, services, restartGateway, stop };
   } catch (e) {
     await stop();
     throw e;
