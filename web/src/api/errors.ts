@@ -55,3 +55,18 @@ export function describeLoginError(e: unknown): string {
   if (err.code === Code.Unauthenticated) return "Wrong username or password, or the account is disabled.";
   return describeError(e);
 }
+
+/** Why a live stream broke, as a short clause ("Live updates are paused: ..."). */
+export function describeStreamProblem(e: unknown): string {
+  switch (ConnectError.from(e).code) {
+    case Code.Unavailable:
+    case Code.Unknown:
+      return "the server is not reachable right now";
+    case Code.DeadlineExceeded:
+      return "the server stopped answering";
+    case Code.ResourceExhausted:
+      return "the server is busy";
+    default:
+      return describeError(e);
+  }
+}

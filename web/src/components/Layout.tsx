@@ -4,6 +4,7 @@ import { NavLink, Outlet } from "react-router";
 import { roleName } from "../api/session";
 import { useAuth } from "../auth/AuthContext";
 import { LiveBadge } from "./LiveBadge";
+import { StreamBanner } from "./StreamBanner";
 
 const links = [
   { to: "/", label: "Dashboard", end: true },
@@ -35,6 +36,7 @@ export function Layout() {
           </button>
         </div>
       </header>
+      <StreamBanner />
       <main className="content">
         <Outlet />
       </main>

@@ -6,7 +6,7 @@
 import { useEffect, useReducer } from "react";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { inventoryClient } from "../api/clients";
-import { describeError } from "../api/errors";
+import { describeStreamProblem } from "../api/errors";
 import { setSession } from "../api/session";
 import { backoffMs, initial, reduce, type InventoryState } from "./inventoryState";
 
@@ -48,7 +48,7 @@ export function useInventoryStream(enabled: boolean): InventoryState {
             }
           }
           if (signal.aborted) return;
-          dispatch({ type: "status", status: "reconnecting", problem: "The live connection closed." });
+          dispatch({ type: "status", status: "reconnecting", problem: "the connection closed" });
         } catch (e) {
           if (signal.aborted) return;
           const err = ConnectError.from(e);
@@ -58,7 +58,7 @@ export function useInventoryStream(enabled: boolean): InventoryState {
           }
           // The gateway cannot resume from our position: start over.
           if (err.code === Code.OutOfRange) lastSeq = 0n;
-          dispatch({ type: "status", status: "reconnecting", problem: describeError(err) });
+          dispatch({ type: "status", status: "reconnecting", problem: describeStreamProblem(err) });
         }
         await sleep(backoffMs(attempt++), signal);
       }

@@ -128,12 +128,15 @@ describe("web UI", { timeout: 300_000 }, () => {
     await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
     await mesh.restartGateway(async () => {
       await textUntil(page.getByTestId("live-status"), (t) => t.includes("Reconnecting"));
+      await textUntil(page.getByTestId("stream-banner"), (t) => t.includes("Live updates are paused"));
+      await screenshot(page, "inventory-reconnecting-laptop");
       // Straight to orders-svc: the gateway is not there to pass it on.
       const direct = client(OrdersService, grpc(`http://${mesh.services["orders-svc"]}`));
       await direct.placeOrder({ idempotencyKey: "e2e-while-down-1", lines: [{ sku: "E2E-TEA", quantity: 4n }] });
     });
     await textUntil(page.getByTestId("stock-E2E-TEA"), (t) => num(t) === before - 4, 30_000);
     await textUntil(page.getByTestId("live-status"), (t) => t.includes("Live"));
+    await page.getByTestId("stream-banner").waitFor({ state: "detached" });
     assert.equal(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload), true, "the page was reloaded");
   });
 
