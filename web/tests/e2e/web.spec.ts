@@ -26,6 +26,9 @@ async function textUntil(locator: Locator, ok: (text: string) => boolean, ms = 1
   throw new Error(`gave up waiting; last text: ${JSON.stringify(text)}`);
 }
 
+/** A link of the main navigation. */
+const nav = (page: Page, name: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+
 const num = (s: string) => Number(s.replace(/[^\d-]/g, ""));
 
 async function stockOf(page: Page, sku: string): Promise<number> {
@@ -73,7 +76,7 @@ describe("web UI", { timeout: 300_000 }, () => {
 
   it("shows a stock level change live when another client places an order", async () => {
     const { page } = staff;
-    await page.getByRole("link", { name: "Inventory" }).click();
+    await nav(page, "Inventory").click();
     const before = await stockOf(page, "E2E-TEA");
     // Marks this page load: a reload would lose it.
     await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
@@ -91,7 +94,7 @@ describe("web UI", { timeout: 300_000 }, () => {
     const { page } = staff;
     const jamBefore = await stockOf(page, "E2E-JAM");
     const teaBefore = await stockOf(page, "E2E-TEA");
-    await page.getByRole("link", { name: "Orders" }).click();
+    await nav(page, "Orders").click();
 
     // Not enough stock: the API's answer, in plain words, with the count.
     const line0 = page.getByTestId("order-line-0");
@@ -112,7 +115,7 @@ describe("web UI", { timeout: 300_000 }, () => {
     await textUntil(page.getByTestId("order-list"), (t) => t.includes("Apricot Jam 340 g") && t.includes("Sencha 100 g"));
     await screenshot(page, "orders-laptop");
 
-    await page.getByRole("link", { name: "Inventory" }).click();
+    await nav(page, "Inventory").click();
     await textUntil(page.getByTestId("stock-E2E-JAM"), (t) => num(t) === jamBefore - 3);
     await textUntil(page.getByTestId("stock-E2E-TEA"), (t) => num(t) === teaBefore - 2);
     // The store agrees.
@@ -121,9 +124,38 @@ describe("web UI", { timeout: 300_000 }, () => {
     assert.equal(Number(got.product?.onHand), jamBefore - 3);
   });
 
+  it("cancels an order and records a restock, the stock following each live", async () => {
+    const { page } = staff;
+    await nav(page, "Inventory").click();
+    const before = await stockOf(page, "E2E-JAM");
+    const token = await login(mesh.url, mesh.users.staff.username, mesh.users.staff.password);
+    const placed = await client(OrdersService, grpcWeb(mesh.url, token)).placeOrder({ idempotencyKey: "e2e-to-cancel-1", lines: [{ sku: "E2E-JAM", quantity: 5n }] });
+    await textUntil(page.getByTestId("stock-E2E-JAM"), (t) => num(t) === before - 5);
+
+    await nav(page, "Orders").click();
+    const row = page.getByTestId(`order-${placed.order?.id}`);
+    await row.getByRole("button", { name: "Cancel" }).click();
+    await row.getByRole("button", { name: "Yes, cancel order" }).click();
+    await textUntil(row, (t) => t.includes("Cancelled"));
+
+    await nav(page, "Inventory").click();
+    await textUntil(page.getByTestId("stock-E2E-JAM"), (t) => num(t) === before);
+    await page.getByRole("link", { name: "E2E-JAM" }).click();
+    const form = page.getByTestId("adjust-stock");
+    await form.getByLabel("Kind").selectOption({ label: "Restock" });
+    await form.getByLabel("Units").fill("10");
+    await form.getByLabel("Note").fill("e2e delivery");
+    await form.getByRole("button", { name: "Record adjustment" }).click();
+    await textUntil(form.getByRole("status"), (t) => t.includes(`Stock is now ${before + 10}`));
+    await textUntil(page.getByTestId("stock-E2E-JAM"), (t) => num(t) === before + 10);
+    const latest = page.getByTestId("movements").locator("tbody tr").first();
+    await textUntil(latest, (t) => t.includes("Restock") && t.includes("+10") && t.includes("e2e delivery"));
+    await screenshot(page, "product-laptop");
+  });
+
   it("catches up on changes made while the gateway was down, without a reload", async () => {
     const { page } = staff;
-    await page.getByRole("link", { name: "Inventory" }).click();
+    await nav(page, "Inventory").click();
     const before = await stockOf(page, "E2E-TEA");
     await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
     await mesh.restartGateway(async () => {
@@ -145,9 +177,9 @@ describe("web UI", { timeout: 300_000 }, () => {
     try {
       const { page } = viewer;
       await logIn(page, mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
-      await page.getByRole("link", { name: "Inventory" }).click();
+      await nav(page, "Inventory").click();
       const teaBefore = await stockOf(page, "E2E-TEA");
-      await page.getByRole("link", { name: "Orders" }).click();
+      await nav(page, "Orders").click();
       await page.getByTestId("read-only-note").waitFor();
       await page.getByTestId("order-list").waitFor();
       assert.equal(await page.getByTestId("place-order").count(), 0, "a viewer sees a Place order button");

@@ -45,17 +45,21 @@ export function AdjustStockForm({ sku }: { sku: string }) {
   return (
     <Card title="Adjust stock" testId="adjust-stock">
       <form className="form" onSubmit={submit}>
-        <label>
-          Kind
-          <select value={kind} onChange={(e) => setKind(Number(e.target.value) as StockAdjustmentKind)}>
-            {adjustmentKinds.map((k) => (
-              <option key={k.kind} value={k.kind}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-          <span className="muted small">{help}</span>
-        </label>
+        <div className="field">
+          <label>
+            Kind
+            <select value={kind} onChange={(e) => setKind(Number(e.target.value) as StockAdjustmentKind)} aria-describedby="adjust-kind-help">
+              {adjustmentKinds.map((k) => (
+                <option key={k.kind} value={k.kind}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span id="adjust-kind-help" className="muted small">
+            {help}
+          </span>
+        </div>
         <label>
           {kind === StockAdjustmentKind.CYCLE_COUNT ? "Units counted" : "Units"}
           <input type="number" min={0} step={1} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
