@@ -4,16 +4,16 @@
 //! - Every OLTP write (product create/update/archive, stock adjustment,
 //!   order placement and cancel) is one multi-document transaction
 //!   (snapshot reads, majority commit) with the driver's retry rules
-//!   ([`txn`]). Stock is taken with a conditional update (`on_hand >= qty`),
+//!   (`txn`). Stock is taken with a conditional update (`on_hand >= qty`),
 //!   so it never goes negative.
 //! - The change feed is the `change_feed` outbox, written in the same
 //!   transaction, with a gap-free `seq` from a counter document that
-//!   serialises writers ([`feed`]). A change stream on it wakes waiters in
-//!   every process ([`watcher`]).
+//!   serialises writers (`feed`). A change stream on it wakes waiters in
+//!   every process (`watcher`).
 //! - Facts are recomputed from the immutable sales-event log by an
 //!   aggregation pipeline in the transaction that inserts the events
-//!   ([`sales`]).
-//! - Driver errors become `StoreError` in [`errors`], and nowhere else.
+//!   (`sales`).
+//! - Driver errors become `StoreError` in `errors`, and nowhere else.
 //!
 //! The URL and its databases: see [`MongoConfig`].
 
