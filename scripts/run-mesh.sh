@@ -7,6 +7,8 @@
 #   ICC_DEMO_INTERVAL_MS  milliseconds between demo orders (default 1500)
 #   ORDERS_LISTEN      orders-svc address (default 127.0.0.1:50051)
 #   INGEST_LISTEN      ingest-svc address (default 127.0.0.1:50052)
+#   GATEWAY_LISTEN     the gateway: the one address users need (default 127.0.0.1:8080)
+#   ICC_JWT_SECRET     token-signing key (default: made once per data dir, in data/jwt-secret)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,29 @@ export INGEST_LISTEN="${INGEST_LISTEN:-127.0.0.1:50052}"
 export RUST_LOG="${RUST_LOG:-info}"
 # The gateway serves the web UI that `make build` puts in web/dist.
 export GATEWAY_WEB_DIR="${GATEWAY_WEB_DIR:-web/dist}"
+export GATEWAY_LISTEN="${GATEWAY_LISTEN:-127.0.0.1:8080}"
+export GATEWAY_ORDERS_UPSTREAM="http://$ORDERS_LISTEN"
+export GATEWAY_INGEST_UPSTREAM="http://$INGEST_LISTEN"
+export GATEWAY_FORECAST_UPSTREAM="http://${FORECAST_LISTEN:-127.0.0.1:50053}"
 mkdir -p data/logs
+
+# The gateway's signing key and the demo logins, made once per data dir
+# (random, never in the code; delete data/ to start afresh). The gateway
+# creates the users on its first start, when the store has none.
+umask 077
+if [ ! -s data/jwt-secret ]; then
+  head -c 32 /dev/urandom | base64 >data/jwt-secret
+fi
+if [ ! -s data/demo-logins ]; then
+  pw() { head -c 9 /dev/urandom | base64 | tr '+/' '-_'; }
+  printf 'ADMIN_PASSWORD=%s\nSTAFF_PASSWORD=%s\nVIEWER_PASSWORD=%s\n' "$(pw)" "$(pw)" "$(pw)" >data/demo-logins
+fi
+umask 022
+# shellcheck source=/dev/null
+. data/demo-logins
+export ICC_JWT_SECRET="${ICC_JWT_SECRET:-$(cat data/jwt-secret)}"
+export ICC_ADMIN_USERNAME=admin ICC_ADMIN_PASSWORD="$ADMIN_PASSWORD"
+export ICC_SEED_USERS="staff:STAFF:$STAFF_PASSWORD,viewer:VIEWER:$VIEWER_PASSWORD"
 
 pids=()
 stop() {
@@ -38,6 +62,11 @@ demo=("$bin/icc-demo" --orders "http://$ORDERS_LISTEN" --ingest "http://$INGEST_
 "${demo[@]}" wait --addr "http://$INGEST_LISTEN" --timeout-s 60
 "${demo[@]}" seed
 "${demo[@]}" history
+# The gateway last, in front of them all (the demo driver talks to the
+# services directly).
+"$bin/gateway" >data/logs/gateway.log 2>&1 &
+pids+=($!)
+"${demo[@]}" wait --addr "http://$GATEWAY_LISTEN" --timeout-s 60
 
 if [ "${ICC_DEMO_TRICKLE:-1}" != 0 ]; then
   "${demo[@]}" trickle >data/logs/demo.log 2>&1 &
@@ -48,11 +77,19 @@ cat <<MSG
 
 Inventory Command Center is running on the embedded store ($ICC_STORE_URL).
 
-  orders-svc (catalog, orders, live inventory):  $ORDERS_LISTEN
-  ingest-svc (sales facts, features, pipeline):   $INGEST_LISTEN
+  Open http://$GATEWAY_LISTEN  (the web UI; gRPC and grpc-web on the same address)
 
-  grpcurl -plaintext $ORDERS_LISTEN list
-  grpcurl -plaintext -d '{}' $ORDERS_LISTEN icc.v1.InventoryService/WatchInventory
+  Demo logins (also in data/demo-logins):
+    admin   $ADMIN_PASSWORD   manages the catalog and users
+    staff   $STAFF_PASSWORD   places and cancels orders, adjusts stock
+    viewer  $VIEWER_PASSWORD   reads and watches
+
+  grpcurl -plaintext $GATEWAY_LISTEN list
+  grpcurl -plaintext -d '{"username": "admin", "password": "$ADMIN_PASSWORD"}' $GATEWAY_LISTEN icc.v1.AuthService/Login
+
+  Behind it: orders-svc $ORDERS_LISTEN, ingest-svc $INGEST_LISTEN,
+  forecast-svc ${FORECAST_LISTEN:-127.0.0.1:50053}; gateway metrics on
+  http://${GATEWAY_METRICS_LISTEN:-127.0.0.1:9464}/metrics.
 
 Logs are in data/logs/. Demo orders: $([ "${ICC_DEMO_TRICKLE:-1}" != 0 ] && echo "on (ICC_DEMO_TRICKLE=0 turns them off)" || echo off).
 Press Ctrl-C to stop.
