@@ -25,6 +25,8 @@ export interface InventoryState {
   levels: ReadonlyMap<string, LiveLevel>;
   /** False until the first snapshot arrived. */
   ready: boolean;
+  /** Snapshots received: after each, views kept up by changes reload. */
+  snapshots: number;
   seq: bigint;
   status: StreamStatus;
   /** Why the stream is reconnecting, in plain words. */
@@ -37,7 +39,7 @@ export type Action =
   | { type: "change"; change: LastChange; levels: StockLevel[] }
   | { type: "status"; status: StreamStatus; problem?: string };
 
-export const initial: InventoryState = { levels: new Map(), ready: false, seq: 0n, status: "connecting" };
+export const initial: InventoryState = { levels: new Map(), ready: false, snapshots: 0, seq: 0n, status: "connecting" };
 
 function toLive(l: StockLevel, seq: bigint): LiveLevel {
   return { sku: l.sku, onHand: Number(l.onHand), threshold: Number(l.lowStockThreshold), delta: Number(l.delta), seq };
@@ -49,6 +51,7 @@ export function reduce(state: InventoryState, action: Action): InventoryState {
       return {
         ...state,
         ready: true,
+        snapshots: state.snapshots + 1,
         seq: action.seq,
         status: "live",
         problem: undefined,

@@ -90,8 +90,24 @@ describe("web UI", { timeout: 300_000 }, () => {
     await screenshot(page, "inventory-live-laptop");
   });
 
+  it("counts today's orders and revenue on the dashboard as they happen", async () => {
+    const { page } = staff;
+    await nav(page, "Dashboard").click();
+    const orders = page.getByTestId("stat-orders-today");
+    const revenue = page.getByTestId("stat-revenue-today");
+    const before = num(await textUntil(orders, (t) => /\d/.test(t)));
+    const revenueBefore = num(await textUntil(revenue, (t) => /\d/.test(t)));
+    const token = await login(mesh.url, mesh.users.staff.username, mesh.users.staff.password);
+    await client(OrdersService, grpcWeb(mesh.url, token)).placeOrder({ idempotencyKey: "e2e-dashboard-1", lines: [{ sku: "E2E-TEA", quantity: 2n }] });
+    await textUntil(orders, (t) => num(t) === before + 1);
+    // 2 x 6.50, in cents.
+    await textUntil(revenue, (t) => num(t) === revenueBefore + 1300);
+    await textUntil(page.getByTestId("recent-changes"), (t) => t.includes("Order placed: E2E-TEA"));
+  });
+
   it("places a multi-line order in the UI, explains a shortage, and the stock falls", async () => {
     const { page } = staff;
+    await nav(page, "Inventory").click();
     const jamBefore = await stockOf(page, "E2E-JAM");
     const teaBefore = await stockOf(page, "E2E-TEA");
     await nav(page, "Orders").click();

@@ -32,6 +32,7 @@ describe("live inventory state", () => {
     let s = reduce(initial, { type: "snapshot", seq: 1n, levels: [level("A", 5), level("B", 1)] });
     s = reduce(s, { type: "snapshot", seq: 50n, levels: [level("A", 7)] });
     assert.equal(s.levels.size, 1);
+    assert.equal(s.snapshots, 2);
     assert.equal(s.seq, 50n);
   });
 

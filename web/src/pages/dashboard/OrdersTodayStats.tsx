@@ -1,24 +1,15 @@
-// Orders placed today (UTC business day) and their revenue; reloads shortly
-// after any order is placed or cancelled.
+// Orders placed today (UTC business day) and their revenue, live.
 import { StatCard } from "../../components/Card";
-import { listOrdersSince } from "../../api/queries";
-import { ChangeCause } from "../../gen/icc/v1/inventory_pb";
 import { OrderStatus } from "../../gen/icc/v1/orders_pb";
-import { useAsync } from "../../hooks/useAsync";
-import { useDebouncedTrigger } from "../../hooks/useDebouncedTrigger";
-import { useLiveInventory } from "../../hooks/InventoryContext";
-import { count, money, utcDay } from "../../lib/format";
+import { useOrdersToday } from "../../hooks/useOrdersToday";
+import { count, money } from "../../lib/format";
 
 export function OrdersTodayStats() {
-  const { lastChange } = useLiveInventory();
-  const orderSeq =
-    lastChange && (lastChange.cause === ChangeCause.ORDER_PLACED || lastChange.cause === ChangeCause.ORDER_CANCELLED) ? lastChange.seq : undefined;
-  const refresh = useDebouncedTrigger(orderSeq, 500);
-  const { data, error } = useAsync((signal) => listOrdersSince(utcDay(), signal), [refresh]);
-  const placed = data?.filter((o) => o.status === OrderStatus.PLACED) ?? [];
+  const { orders, error } = useOrdersToday();
+  const placed = orders?.filter((o) => o.status === OrderStatus.PLACED) ?? [];
   const revenue = placed.reduce((sum, o) => sum + o.totalMinor, 0n);
-  const cancelled = (data?.length ?? 0) - placed.length;
-  const value = (v: string) => (error ? "—" : data ? v : "…");
+  const cancelled = (orders?.length ?? 0) - placed.length;
+  const value = (v: string) => (error ? "—" : orders ? v : "…");
   return (
     <>
       <StatCard
