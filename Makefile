@@ -12,7 +12,7 @@ run: build
 	scripts/run-mesh.sh
 
 build:
-	$(CARGO) build -p orders-svc -p ingest-svc -p gateway -p icc-demo
+	$(CARGO) build -p orders-svc -p ingest-svc -p forecast-svc -p gateway -p icc-demo
 
 test: lint unit
 

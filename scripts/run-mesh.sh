@@ -7,6 +7,7 @@
 #   ICC_DEMO_INTERVAL_MS  milliseconds between demo orders (default 1500)
 #   ORDERS_LISTEN      orders-svc address (default 127.0.0.1:50051)
 #   INGEST_LISTEN      ingest-svc address (default 127.0.0.1:50052)
+#   FORECAST_LISTEN    forecast-svc address (default 127.0.0.1:50053)
 #   GATEWAY_LISTEN     the gateway: the one address users need (default 127.0.0.1:8080)
 #   ICC_JWT_SECRET     token-signing key (default: made once per data dir, in data/jwt-secret)
 set -euo pipefail
@@ -16,6 +17,7 @@ bin=target/debug
 export ICC_STORE_URL="${ICC_STORE_URL:-sqlite://data/icc.db}"
 export ORDERS_LISTEN="${ORDERS_LISTEN:-127.0.0.1:50051}"
 export INGEST_LISTEN="${INGEST_LISTEN:-127.0.0.1:50052}"
+export FORECAST_LISTEN="${FORECAST_LISTEN:-127.0.0.1:50053}"
 export RUST_LOG="${RUST_LOG:-info}"
 # The gateway serves the web UI that `make build` puts in web/dist.
 export GATEWAY_WEB_DIR="${GATEWAY_WEB_DIR:-web/dist}"
@@ -57,9 +59,12 @@ trap stop INT TERM EXIT
 pids+=($!)
 "$bin/ingest-svc" >data/logs/ingest-svc.log 2>&1 &
 pids+=($!)
+"$bin/forecast-svc" >data/logs/forecast-svc.log 2>&1 &
+pids+=($!)
 demo=("$bin/icc-demo" --orders "http://$ORDERS_LISTEN" --ingest "http://$INGEST_LISTEN")
 "${demo[@]}" wait --timeout-s 60
 "${demo[@]}" wait --addr "http://$INGEST_LISTEN" --timeout-s 60
+"${demo[@]}" wait --addr "http://$FORECAST_LISTEN" --timeout-s 60
 "${demo[@]}" seed
 "${demo[@]}" history
 # The gateway last, in front of them all (the demo driver talks to the

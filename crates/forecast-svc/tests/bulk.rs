@@ -179,3 +179,43 @@ async fn cancelling_the_stream_stops_the_work() {
     get(&mut c, "C-159", 28, M::Seed).await;
     assert_eq!(server.core.stats().computations(), stopped_at + 1);
 }
+
+#[tokio::test]
+async fn shutdown_ends_an_open_stream_and_the_server_drains() {
+    let store = TestStore::new().await;
+    for i in 0..80u64 {
+        let sku = format!("S-{i:03}");
+        product(&store.store, &sku, 10).await;
+        features(&store.store, &sku, &synthetic(2000 + i, 400), 1).await;
+    }
+    let server = TestServer::start(store.store.clone(), Settings::default()).await;
+    let mut c = server.client().await;
+    let mut stream = c
+        .forecast_all(pb::ForecastAllRequest {
+            horizon_days: 28,
+            model: M::Auto as i32,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = stream.message().await.unwrap().expect("the first progress");
+    assert!(matches!(first.event, Some(Event::Progress(_))));
+    let core = server.core.clone();
+    server.stop(PATIENCE).await.unwrap().unwrap();
+    // The stream ends: with UNAVAILABLE if the run was cut short.
+    let mut results = 0;
+    loop {
+        match stream.message().await {
+            Ok(Some(m)) => results += usize::from(matches!(m.event, Some(Event::Result(_)))),
+            Ok(None) => break,
+            Err(status) => {
+                assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+                break;
+            }
+        }
+    }
+    assert!(results < 80, "the run stopped early ({results} results)");
+    tokio::time::timeout(PATIENCE, core.stats().wait_idle())
+        .await
+        .expect("the run ends");
+}
