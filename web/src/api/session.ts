@@ -27,16 +27,30 @@ function load(): Session | null {
 }
 
 export function getSession(): Session | null {
-  if (current && current.expiresAt <= Date.now()) setSession(null);
+  if (current && current.expiresAt <= Date.now()) setSession(null, EXPIRED);
   return current;
 }
 
-export function setSession(session: Session | null): void {
+const ENDED = "icc.session-ended";
+
+/** Sets or clears the session; `ended` says why it was cleared (shown on
+ * the login page), e.g. an expired token. */
+export function setSession(session: Session | null, ended?: string): void {
   current = session;
   if (session) localStorage.setItem(KEY, JSON.stringify(session));
   else localStorage.removeItem(KEY);
+  if (ended) sessionStorage.setItem(ENDED, ended);
   listeners.forEach((l) => l(session));
 }
+
+/** Why the last session ended, once. */
+export function takeSessionEnded(): string | undefined {
+  const why = sessionStorage.getItem(ENDED) ?? undefined;
+  sessionStorage.removeItem(ENDED);
+  return why;
+}
+
+export const EXPIRED = "Your session has ended. Please log in again.";
 
 export function onSessionChange(listener: Listener): () => void {
   listeners.add(listener);

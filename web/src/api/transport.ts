@@ -2,7 +2,7 @@
 // with the session's bearer token on every call.
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
-import { getSession, setSession } from "./session";
+import { EXPIRED, getSession, setSession } from "./session";
 
 /** Adds `authorization: Bearer <token>`; ends the session when the gateway
  * says the token is no longer good (expired, user disabled). */
@@ -12,7 +12,7 @@ export const bearerToken: Interceptor = (next) => async (req) => {
   try {
     return await next(req);
   } catch (e) {
-    if (session && ConnectError.from(e).code === Code.Unauthenticated) setSession(null);
+    if (session && ConnectError.from(e).code === Code.Unauthenticated) setSession(null, EXPIRED);
     throw e;
   }
 };

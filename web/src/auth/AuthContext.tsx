@@ -3,7 +3,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { authClient } from "../api/clients";
-import { getSession, onSessionChange, setSession, type Session } from "../api/session";
+import { EXPIRED, getSession, onSessionChange, setSession, type Session } from "../api/session";
 import { Role } from "../gen/icc/v1/auth_pb";
 
 interface AuthValue {
@@ -35,7 +35,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // Log out when the token expires, even if the page sits idle.
   useEffect(() => {
     if (!session) return;
-    const t = setTimeout(() => setSession(null), Math.max(0, session.expiresAt - Date.now()));
+    const t = setTimeout(() => setSession(null, EXPIRED), Math.max(0, session.expiresAt - Date.now()));
     return () => clearTimeout(t);
   }, [session]);
   return <Ctx.Provider value={{ session, login, logout }}>{children}</Ctx.Provider>;

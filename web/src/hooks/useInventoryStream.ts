@@ -7,7 +7,7 @@ import { useEffect, useReducer } from "react";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { inventoryClient } from "../api/clients";
 import { describeStreamProblem } from "../api/errors";
-import { setSession } from "../api/session";
+import { EXPIRED, setSession } from "../api/session";
 import { backoffMs, initial, reduce, type InventoryState } from "./inventoryState";
 
 export type { InventoryState, LastChange, LiveLevel, StreamStatus } from "./inventoryState";
@@ -53,7 +53,7 @@ export function useInventoryStream(enabled: boolean): InventoryState {
           if (signal.aborted) return;
           const err = ConnectError.from(e);
           if (err.code === Code.Unauthenticated) {
-            setSession(null);
+            setSession(null, EXPIRED);
             return;
           }
           // The gateway cannot resume from our position: start over.

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from "react";
 import { Navigate, useLocation } from "react-router";
 import { describeLoginError } from "../api/errors";
 import { useAuth } from "../auth/AuthContext";
-import { ErrorBox } from "../components/Status";
+import { takeSessionEnded } from "../api/session";
+import { ErrorBox, Notice } from "../components/Status";
 
 export function LoginPage() {
   const { session, login } = useAuth();
@@ -11,6 +12,7 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [ended] = useState(takeSessionEnded);
 
   if (session) {
     const from = (location.state as { from?: string } | null)?.from ?? "/";
@@ -43,6 +45,7 @@ export function LoginPage() {
           Password
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
+        {!error && <Notice message={ended} />}
         <ErrorBox message={error} />
         <button type="submit" disabled={busy}>
           {busy ? "Logging in…" : "Log in"}

@@ -214,6 +214,16 @@ describe("web UI", { timeout: 300_000 }, () => {
       const token = await login(mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
       await assert.rejects(client(OrdersService, grpc(mesh.url, token)).placeOrder(request), (e) => ConnectError.from(e).code === Code.PermissionDenied);
       assert.equal(Number((await client(CatalogService, grpc(mesh.url, token)).getProduct({ sku: "E2E-TEA" })).product?.onHand), teaBefore, "stock moved");
+
+      // A token the gateway no longer accepts sends the viewer back to the
+      // login page, saying why.
+      await page.evaluate(() => {
+        const s = JSON.parse(localStorage.getItem("icc.session") ?? "{}");
+        localStorage.setItem("icc.session", JSON.stringify({ ...s, token: `${s.token}x` }));
+      });
+      await page.goto(`${mesh.url}/orders`);
+      await textUntil(page.getByRole("status").filter({ hasText: "session" }), (t) => t.includes("Your session has ended"));
+      await page.getByRole("button", { name: "Log in" }).waitFor();
     } finally {
       await viewer.close();
     }
