@@ -105,13 +105,18 @@ pub struct Config {
     /// is not gRPC or grpc-web (index.html for unknown paths).
     #[arg(long, env = "GATEWAY_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
-    /// Longest a unary call may take at the gateway, in ms.
-    #[arg(long, env = "GATEWAY_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    /// Longest a unary call may take at the gateway, in ms (a backstop
+    /// above the forwarding deadlines).
+    #[arg(long, env = "GATEWAY_REQUEST_TIMEOUT_MS", default_value_t = 35_000)]
     pub request_timeout_ms: u64,
-    /// Deadline of one forwarded unary call (all its retries), in ms; a
-    /// shorter grpc-timeout from the client wins.
+    /// Deadline of one call forwarded to orders-svc (all its retries), in
+    /// ms; a shorter grpc-timeout from the client wins.
     #[arg(long, env = "GATEWAY_UPSTREAM_TIMEOUT_MS", default_value_t = 5_000)]
     pub upstream_timeout_ms: u64,
+    /// Deadline of one call forwarded to ingest-svc or forecast-svc, in ms:
+    /// longer, as a cold forecast of every SKU or a rebuild takes a while.
+    #[arg(long, env = "GATEWAY_ANALYTICS_TIMEOUT_MS", default_value_t = 30_000)]
+    pub analytics_timeout_ms: u64,
     /// Deadline of a forwarded import (client stream), in ms.
     #[arg(long, env = "GATEWAY_IMPORT_TIMEOUT_MS", default_value_t = 120_000)]
     pub import_timeout_ms: u64,

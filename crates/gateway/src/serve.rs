@@ -82,12 +82,16 @@ pub async fn serve(
         timeout: config.upstream_timeout(),
         retries: config.read_retries,
     };
+    let analytics = Settings {
+        timeout: Duration::from_millis(config.analytics_timeout_ms),
+        ..settings
+    };
     let orders = Arc::new(Upstream::new("orders", &config.orders_upstream, settings)?);
-    let ingest = Arc::new(Upstream::new("ingest", &config.ingest_upstream, settings)?);
+    let ingest = Arc::new(Upstream::new("ingest", &config.ingest_upstream, analytics)?);
     let forecast = Arc::new(Upstream::new(
         "forecast",
         &config.forecast_upstream,
-        settings,
+        analytics,
     )?);
     let max = config.max_message_bytes;
     let hub = Hub::new(config.watch_buffer, config.resume_window);
