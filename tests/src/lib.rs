@@ -27,19 +27,25 @@ pub fn bin_dir() -> PathBuf {
 
 /// A temporary store directory shared by the services of one test.
 pub struct Sandbox {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    store_url: String,
 }
 
 impl Sandbox {
     pub fn new() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let store_url = icc_store::conformance::test_store_url(dir.path());
         Ok(Sandbox {
-            dir: tempfile::tempdir()?,
+            _dir: dir,
+            store_url,
         })
     }
 
-    /// The store URL every service of this sandbox uses.
+    /// The store URL every service of this sandbox uses: an embedded store
+    /// in the temporary directory, or a fresh database on the MongoDB
+    /// replica set `MONGODB_URI` names, when set.
     pub fn store_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("icc.db").display())
+        self.store_url.clone()
     }
 
     /// Starts ingest-svc on this sandbox's store.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use icc_proto::v1::*;
-use icc_store::{SalesEventKind, SalesStore};
+use icc_store::SalesEventKind;
 
 async fn facts(
     ingest: &mut icc_proto::v1::ingest_service_client::IngestServiceClient<
@@ -78,9 +78,7 @@ async fn orders_show_up_in_facts_and_cancellations_as_reversals() {
     );
 
     // The log: one event per sold line, one reversal per cancelled line.
-    let store = icc_store::sqlite::SqliteStore::open(mesh.dir.path().join("icc.db"))
-        .await
-        .unwrap();
+    let store = mesh.store().await;
     let events = store.sales_events(None, today(), today()).await.unwrap();
     let mut kinds: Vec<_> = events
         .iter()
@@ -130,11 +128,9 @@ async fn a_replay_from_zero_changes_nothing() {
         }
     }
     let before = mesh.caught_up().await;
-    let store = icc_store::sqlite::SqliteStore::open(mesh.dir.path().join("icc.db"))
-        .await
-        .unwrap();
+    let store = mesh.store().await;
     let range = (today() - chrono::Days::new(1), today());
-    let snapshot = |store: icc_store::sqlite::SqliteStore| async move {
+    let snapshot = |store: std::sync::Arc<dyn icc_store::Store>| async move {
         let mut all = Vec::new();
         for sku in ["R1", "R2", "R3"] {
             all.push(store.daily_sales(sku, range.0, range.1).await.unwrap());
@@ -146,30 +142,26 @@ async fn a_replay_from_zero_changes_nothing() {
     // Rewind the checkpoint to zero and restart ingest-svc: every event is
     // delivered again.
     let Mesh {
-        dir,
+        dir: _dir,
+        url,
         orders: orders_server,
         ingest,
     } = mesh;
     ingest.stop().await;
-    let store = icc_store::sqlite::SqliteStore::open(dir.path().join("icc.db"))
-        .await
-        .unwrap();
-    use icc_store::CheckpointStore;
+    let store = icc_store::open(&url).await.unwrap();
     store
         .set_checkpoint(ingest_svc::pipeline::CONSUMER, 0)
         .await
         .unwrap();
     drop(store);
-    let ingest = start_ingest(&dir).await;
+    let ingest = start_ingest(&url).await;
     let after = caught_up(
         &mut icc_proto::v1::ingest_service_client::IngestServiceClient::new(ingest.channel().await),
     )
     .await;
     assert_eq!(after.checkpoint_seq, before.checkpoint_seq);
 
-    let store = icc_store::sqlite::SqliteStore::open(dir.path().join("icc.db"))
-        .await
-        .unwrap();
+    let store = icc_store::open(&url).await.unwrap();
     let (facts_after, counts_after) = snapshot(store).await;
     assert_eq!(facts_after, facts_before, "a replay changed the facts");
     assert_eq!(counts_after, counts_before, "a replay added rows");

@@ -280,3 +280,17 @@ macro_rules! conformance_suite {
         )+
     };
 }
+
+/// The store URL a test of the whole pipeline should use: a fresh database
+/// on the MongoDB replica set `MONGODB_URI` names when it is set, else an
+/// embedded store file in `dir`. Lets the service and whole-mesh tests run
+/// on either backend unchanged.
+pub fn test_store_url(dir: &std::path::Path) -> String {
+    match std::env::var("MONGODB_URI") {
+        Ok(uri) => {
+            let database = format!("icc_test_{}", uuid::Uuid::now_v7().simple());
+            crate::mongo::with_database(&uri, &database)
+        }
+        Err(_) => format!("sqlite://{}", dir.join("icc.db").display()),
+    }
+}

@@ -16,7 +16,7 @@ async fn fresh_mongo_store() -> Option<ConformanceStore> {
         return None;
     };
     let database = format!("icc_conformance_{}", uuid::Uuid::now_v7().simple());
-    let uri = with_database(&uri, &database);
+    let uri = icc_store::mongo::with_database(&uri, &database);
     let store = icc_store::open(&uri)
         .await
         .unwrap_or_else(|err| panic!("open the MongoDB store {database}: {err}"));
@@ -25,45 +25,6 @@ async fn fresh_mongo_store() -> Option<ConformanceStore> {
         async move { icc_store::open(&uri).await }
     };
     Some(ConformanceStore::new(store).with_reopen(reopen))
-}
-
-/// `uri` with its default database replaced by `database`. When the URI has
-/// credentials and no `authSource`, the database it authenticated against
-/// (its old default database, or `admin`) is kept as `authSource`.
-fn with_database(uri: &str, database: &str) -> String {
-    let (base, options) = match uri.split_once('?') {
-        Some((base, options)) => (base, options),
-        None => (uri, ""),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let authority_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let authority = &base[authority_start..authority_end];
-    let old_database = base[authority_end..].trim_start_matches('/');
-
-    let mut options: Vec<String> = options
-        .split('&')
-        .filter(|o| !o.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let has_auth_source = options
-        .iter()
-        .any(|o| o.to_ascii_lowercase().starts_with("authsource="));
-    if authority.contains('@') && !has_auth_source {
-        let source = if old_database.is_empty() {
-            "admin"
-        } else {
-            old_database
-        };
-        options.push(format!("authSource={source}"));
-    }
-    let mut out = format!("{}/{database}", &base[..authority_end]);
-    if !options.is_empty() {
-        out.push('?');
-        out.push_str(&options.join("&"));
-    }
-    out
 }
 
 icc_store::conformance_suite!(fresh_mongo_store);
@@ -92,6 +53,6 @@ fn with_database_sets_the_default_database() {
         ),
     ];
     for (uri, expected) in cases {
-        assert_eq!(with_database(uri, "t"), expected, "{uri}");
+        assert_eq!(icc_store::mongo::with_database(uri, "t"), expected, "{uri}");
     }
 }

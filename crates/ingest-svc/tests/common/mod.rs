@@ -38,22 +38,28 @@ async fn listener() -> tokio::net::TcpListener {
 }
 
 pub struct Mesh {
+    /// Keeps an embedded store's directory alive.
     pub dir: tempfile::TempDir,
+    /// The store both services share (MongoDB when MONGODB_URI is set).
+    pub url: String,
     pub orders: Server,
     pub ingest: Server,
 }
 
 impl Mesh {
-    pub fn store_url(dir: &tempfile::TempDir) -> String {
-        format!("sqlite://{}", dir.path().join("icc.db").display())
+    /// A direct handle on the store, for checks below the gRPC API.
+    pub async fn store(&self) -> std::sync::Arc<dyn icc_store::Store> {
+        icc_store::open(&self.url).await.unwrap()
     }
 
     pub async fn start() -> Mesh {
         let dir = tempfile::tempdir().unwrap();
-        let orders = start_orders(&dir).await;
-        let ingest = start_ingest(&dir).await;
+        let url = icc_store::conformance::test_store_url(dir.path());
+        let orders = start_orders(&url).await;
+        let ingest = start_ingest(&url).await;
         Mesh {
             dir,
+            url,
             orders,
             ingest,
         }
@@ -96,12 +102,12 @@ pub async fn caught_up(ingest: &mut IngestServiceClient<Channel>) -> GetPipeline
     }
 }
 
-pub async fn start_orders(dir: &tempfile::TempDir) -> Server {
+pub async fn start_orders(url: &str) -> Server {
     let l = listener().await;
     let addr = l.local_addr().unwrap();
     let config = orders_svc::Config {
         listen: addr,
-        store_url: Mesh::store_url(dir),
+        store_url: url.to_owned(),
         feed_poll_ms: 50,
     };
     let (stop, stopped) = oneshot::channel();
@@ -115,12 +121,12 @@ pub async fn start_orders(dir: &tempfile::TempDir) -> Server {
     }
 }
 
-pub async fn start_ingest(dir: &tempfile::TempDir) -> Server {
+pub async fn start_ingest(url: &str) -> Server {
     let l = listener().await;
     let addr = l.local_addr().unwrap();
     let config = ingest_svc::Config {
         listen: addr,
-        store_url: Mesh::store_url(dir),
+        store_url: url.to_owned(),
         time_zone: chrono_tz::UTC,
         holidays: None,
         poll_ms: 50,

@@ -109,3 +109,42 @@ pub fn check_database_name(name: &str) -> StoreResult<()> {
     }
     Ok(())
 }
+
+/// `uri` with its default database replaced by `database`. When the URI has
+/// credentials and no `authSource`, the database it authenticated against
+/// (its old default database, or `admin`) is kept as `authSource`.
+pub fn with_database(uri: &str, database: &str) -> String {
+    let (base, options) = match uri.split_once('?') {
+        Some((base, options)) => (base, options),
+        None => (uri, ""),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let authority = &base[authority_start..authority_end];
+    let old_database = base[authority_end..].trim_start_matches('/');
+
+    let mut options: Vec<String> = options
+        .split('&')
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let has_auth_source = options
+        .iter()
+        .any(|o| o.to_ascii_lowercase().starts_with("authsource="));
+    if authority.contains('@') && !has_auth_source {
+        let source = if old_database.is_empty() {
+            "admin"
+        } else {
+            old_database
+        };
+        options.push(format!("authSource={source}"));
+    }
+    let mut out = format!("{}/{database}", &base[..authority_end]);
+    if !options.is_empty() {
+        out.push('?');
+        out.push_str(&options.join("&"));
+    }
+    out
+}

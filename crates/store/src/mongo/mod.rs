@@ -43,7 +43,7 @@ use mongodb::options::{ClientOptions, ReadConcern, WriteConcern};
 use mongodb::{BoxFuture, Client, ClientSession};
 use tokio::sync::watch;
 
-pub use config::MongoConfig;
+pub use config::{MongoConfig, with_database};
 
 use crate::model::{checks, *};
 use crate::olap::*;
