@@ -24,7 +24,8 @@ async fn run(
     config.validate()?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let metrics = tokio::net::TcpListener::bind(config.metrics_listen).await?;
-    println!("gateway metrics listening on {}", metrics.local_addr()?);
+    // The main address first: scripts take the first `listening on` line.
     icc_server::announce("gateway", &listener)?;
+    println!("gateway metrics listening on {}", metrics.local_addr()?);
     gateway::serve(config, listener, metrics, shutdown).await
 }
