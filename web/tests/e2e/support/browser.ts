@@ -35,6 +35,7 @@ export async function openBrowser(viewport = LAPTOP): Promise<Browser> {
     viewport,
     args: [
       "--no-sandbox",
+      "--disable-dev-shm-usage",
       "--disable-gpu",
       "--disable-quic",
       "--no-first-run",
