@@ -38,12 +38,18 @@ import pathlib
 import platform
 import subprocess
 import sys
+import threading
 import time
 
-import numpy as np
-import pandas as pd
-import sklearn
-from sklearn.linear_model import LinearRegression
+# One BLAS thread per process: "1 worker" means one core on both sides,
+# and the multi-process run must not oversubscribe the cores.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import sklearn  # noqa: E402
+from sklearn.linear_model import LinearRegression  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HORIZON = 28
@@ -270,6 +276,32 @@ def load_python(path):
 
 # ---------------------------------------------------------------- main ----
 
+class LoadSampler:
+    """Samples the 1-minute load average every 2 s while a phase runs."""
+
+    def __init__(self):
+        self.samples = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._stop.wait(2.0)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self):
+        s = self.samples or [os.getloadavg()[0]]
+        return f"{min(s):.1f}-{max(s):.1f} (mean {sum(s) / len(s):.1f})"
+
+
 def rust_pipeline(binary, data, holidays, threads, out):
     cmd = [str(binary), "bench", "--data", str(data), "--holidays", str(holidays),
            "--threads", str(threads), "--horizon", str(HORIZON), "--forecasts-out", str(out)]
@@ -298,18 +330,20 @@ def main():
     rows = []
     rust_values = None
     for threads in sorted({1, args.cores}):
-        summary, values = rust_pipeline(args.binary, data, holidays_file, threads,
-                                        workdir / f"rust_forecasts_{threads}.csv")
+        with LoadSampler() as load:
+            summary, values = rust_pipeline(args.binary, data, holidays_file, threads,
+                                            workdir / f"rust_forecasts_{threads}.csv")
         if summary["failed"]:
             sys.exit(f"forecast-svc bench: {summary['failed']} series failed")
         rust_values = values
-        rows.append(("forecast-svc (Rust)", threads, summary["seconds"]))
+        rows.append(("forecast-svc (Rust)", threads, summary["seconds"], load.summary()))
         print(f"rust   threads={threads}: {summary['seconds']:.2f} s", file=sys.stderr)
     python_values = None
     for processes in sorted({1, args.cores}):
-        seconds, values = python_pipeline(units, start, holidays, processes)
+        with LoadSampler() as load:
+            seconds, values = python_pipeline(units, start, holidays, processes)
         python_values = values
-        rows.append(("pandas + scikit-learn", processes, seconds))
+        rows.append(("pandas + scikit-learn", processes, seconds, load.summary()))
         print(f"python processes={processes}: {seconds:.2f} s", file=sys.stderr)
     load_after = os.getloadavg()
 
@@ -329,12 +363,12 @@ def main():
           f"pandas {pd.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
           f"Python {platform.python_version()}; load average before {load_before[0]:.2f}, "
           f"after {load_after[0]:.2f}")
-    print("\n| pipeline | workers | wall time (s) | series/s |")
-    print("| --- | ---: | ---: | ---: |")
+    print("\n| pipeline | workers | wall time (s) | series/s | load average during |")
+    print("| --- | ---: | ---: | ---: | --- |")
     by = {}
-    for name, workers, seconds in rows:
+    for name, workers, seconds, load in rows:
         by[(name, workers)] = seconds
-        print(f"| {name} | {workers} | {seconds:.2f} | {n / seconds:,.0f} |")
+        print(f"| {name} | {workers} | {seconds:.2f} | {n / seconds:,.0f} | {load} |")
     for workers in sorted({1, args.cores}):
         ratio = by[("pandas + scikit-learn", workers)] / by[("forecast-svc (Rust)", workers)]
         print(f"\nspeed-up of forecast-svc over pandas + scikit-learn with {workers} "
