@@ -55,7 +55,7 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
       {first.data && orders.length === 0 && <p className="muted">No orders match these filters.</p>}
       {orders.length > 0 && (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table stack">
             <thead>
               <tr>
                 <th>Placed</th>

@@ -28,9 +28,9 @@ export function OrderRow({ order, canCancel, onChanged }: { order: Order; canCan
 
   return (
     <tr className={placed ? undefined : "dim"} data-testid={`order-${order.id}`}>
-      <td>{dateTime(order.createTime)}</td>
+      <td className="when">{dateTime(order.createTime)}</td>
       <td className="hide-narrow mono small">{order.id}</td>
-      <td>
+      <td className="lines">
         {order.lines.map((l) => (
           <div key={l.lineNumber}>
             {count(l.quantity)} × {l.productName} <span className="muted small">{l.sku}</span>
@@ -38,8 +38,8 @@ export function OrderRow({ order, canCancel, onChanged }: { order: Order; canCan
         ))}
         {order.note && <div className="muted small">{order.note}</div>}
       </td>
-      <td className="num">{money(order.totalMinor)}</td>
-      <td>
+      <td className="num total">{money(order.totalMinor)}</td>
+      <td className="status">
         <span className={`badge ${placed ? "ok" : ""}`}>{statusName[order.status]}</span>
       </td>
       {canCancel && (
