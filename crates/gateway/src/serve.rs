@@ -180,13 +180,11 @@ pub async fn serve(
 
     // The gRPC stack, outermost first.
     let grpc = ServiceBuilder::new()
-        // Browsers speak grpc-web over HTTP/1.1: translate it to gRPC first,
-        // so every layer below sees one protocol.
+        // grpc-web (HTTP/1.1) becomes gRPC first: every layer below sees one protocol.
         .layer(tonic_web::GrpcWebLayer::new())
-        // The request id comes next, so every log line of the call (and the
-        // upstream call) carries it.
+        // Request id and span next, so every log line and upstream call carries the id.
         .layer(RequestIdLayer)
-        // Metrics see every outcome below, including refusals.
+        // Classify by the role table and record metrics: sees every outcome below.
         .layer(ObserveLayer)
         // tonic's own rejections as our codes, before metrics record them.
         .layer(MapResponseLayer::new(rewrite_status))
@@ -194,7 +192,7 @@ pub async fn serve(
         .layer(ShedLayer::new(config.max_concurrent_requests))
         // Unary calls answer within the deadline, whatever happens below.
         .layer(DeadlineLayer::new(config.request_timeout()))
-        // Nothing reaches a service without passing the role table.
+        // Max message sizes are set on each service; nothing reaches one unauthorized.
         .layer(AuthorizeLayer::new(auth))
         .service(routes);
     let app = Split {
