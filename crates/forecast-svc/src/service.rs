@@ -35,6 +35,7 @@ impl Forecasts {
 
 #[tonic::async_trait]
 impl ForecastService for Forecasts {
+    #[tracing::instrument(skip_all, name = "GetForecast", fields(sku = %request.get_ref().sku))]
     async fn get_forecast(
         &self,
         request: Request<pb::GetForecastRequest>,
@@ -52,6 +53,7 @@ impl ForecastService for Forecasts {
 
     type ForecastAllStream = ReceiverStream<Result<pb::ForecastAllResponse, Status>>;
 
+    #[tracing::instrument(skip_all, name = "ForecastAll")]
     async fn forecast_all(
         &self,
         request: Request<pb::ForecastAllRequest>,
@@ -63,6 +65,7 @@ impl ForecastService for Forecasts {
         Ok(Response::new(ReceiverStream::new(rx)))
     }
 
+    #[tracing::instrument(skip_all, name = "Backtest", fields(sku = %request.get_ref().sku))]
     async fn backtest(
         &self,
         request: Request<pb::BacktestRequest>,
@@ -87,6 +90,7 @@ impl ForecastService for Forecasts {
         Ok(Response::new(convert::backtest(&outcome)))
     }
 
+    #[tracing::instrument(skip_all, name = "GetReorderAdvice", fields(sku = %request.get_ref().sku))]
     async fn get_reorder_advice(
         &self,
         request: Request<pb::GetReorderAdviceRequest>,
@@ -129,6 +133,7 @@ impl ForecastService for Forecasts {
         }))
     }
 
+    #[tracing::instrument(skip_all, name = "ListReorderAdvice")]
     async fn list_reorder_advice(
         &self,
         request: Request<pb::ListReorderAdviceRequest>,

@@ -372,3 +372,29 @@ async fn health_reflection_and_graceful_stop() {
     assert!(!names.contains("icc.v1.OrdersService"), "{names:?}");
     server.stop(PATIENCE).await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn an_oversized_request_is_resource_exhausted() {
+    let (_store, server) = start().await;
+    let mut c = server
+        .client()
+        .await
+        .max_encoding_message_size(16 * 1024 * 1024);
+    let r = c
+        .get_forecast(pb::GetForecastRequest {
+            sku: "X".repeat(5 * 1024 * 1024),
+            horizon_days: 7,
+            model: 0,
+        })
+        .await;
+    expect_status(r, Code::ResourceExhausted, &[]);
+    // A long but small SKU is an ordinary bad argument.
+    let r = c
+        .get_forecast(pb::GetForecastRequest {
+            sku: "X".repeat(65),
+            horizon_days: 7,
+            model: 0,
+        })
+        .await;
+    expect_status(r, Code::InvalidArgument, &["sku"]);
+}
