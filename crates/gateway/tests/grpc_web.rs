@@ -341,6 +341,26 @@ async fn malformed_frames_oversized_messages_and_unknown_methods() {
         assert!(message.contains("malformed"), "{name}: {message}");
     }
 
+    // grpc-web-text whose body is not base64.
+    let mut sender = h1(addr).await;
+    let mut text = post(path, b"!!not base64!!".to_vec(), Some(&token));
+    text.headers_mut()
+        .insert("content-type", "application/grpc-web-text".parse().unwrap());
+    let response = sender.send_request(text).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.unwrap().to_bytes();
+    let code = parts
+        .headers
+        .get("grpc-status")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_else(|| {
+            // grpc-web-text answers are base64 too; the status is in the
+            // headers (trailers-only) or a trailer frame.
+            String::from_utf8_lossy(&body).into_owned()
+        });
+    assert_eq!(code, "3", "grpc-web-text: {:?} {body:?}", parts.headers);
+
     // A message over the 4 MiB limit (the header says so; the gateway
     // refuses before reading it).
     let mut oversized = vec![0];

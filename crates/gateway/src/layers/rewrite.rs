@@ -13,8 +13,9 @@ use http::HeaderValue;
 use super::{HttpResponse, grpc_status};
 
 /// Messages tonic gives a request it cannot decode.
-const DECODE_FAILURES: [&str; 5] = [
+const DECODE_FAILURES: [&str; 6] = [
     "Missing request message",
+    "tonic-web:",
     "failed to decode Protobuf message",
     "Unexpected EOF decoding stream",
     "protocol error: received message with",
