@@ -53,7 +53,7 @@ async fn rows_are_validated_one_by_one_and_a_second_import_adds_nothing() {
     });
     let mut negative_revenue = row(d + Days::new(3), "H", 1);
     negative_revenue.revenue_minor = -1;
-    let rows = vec![
+    let rows = [
         row(d, "H", 4),                   // 1 ok
         row(d + Days::new(1), "NOPE", 1), // 2 unknown sku
         row(d + Days::new(2), "H", -1),   // 3 negative units
