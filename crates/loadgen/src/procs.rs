@@ -1,6 +1,10 @@
 //! Child processes of a benchmark run: spawned with their output in log
 //! files, killed when dropped (so an error or ctrl-c never leaves one
 //! behind), and waited on until grpc.health.v1 says SERVING.
+//!
+//! A load generator killed with SIGKILL cannot clean up: the echo server
+//! still stops (its stdin, a pipe from the parent, closes), but orders-svc
+//! keeps running until killed by hand.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
