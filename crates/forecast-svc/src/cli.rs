@@ -1,7 +1,8 @@
 //! Command line of the `forecast-svc` binary: serve (the default) or an
-//! offline subcommand.
+//! offline subcommand (`bench`, `evaluate`).
 
 use crate::bench::BenchArgs;
+use crate::evaluate::EvaluateArgs;
 use crate::serve::Config;
 
 /// `forecast-svc [FLAGS]` serves; `forecast-svc bench ...` benchmarks.
@@ -26,6 +27,10 @@ pub enum Command {
     /// Times the seed pipeline (features, fit, forecast, backtest) on a
     /// CSV of daily series, on N threads.
     Bench(BenchArgs),
+    /// Holds out the last days of every series of a CSV panel, forecasts
+    /// them with each model and prints MAE, RMSE, sMAPE, MASE and interval
+    /// coverage.
+    Evaluate(EvaluateArgs),
 }
 
 #[cfg(test)]

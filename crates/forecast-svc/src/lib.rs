@@ -8,7 +8,8 @@
 //! - [`core`]: reuse of stored forecasts, single flight, the bounded
 //!   worker pool, reorder advice;
 //! - [`service`]: the gRPC adapter; [`bulk`]: work over every SKU;
-//! - [`serve`]: the server's wiring; [`cli`], [`bench`]: the binary.
+//! - [`serve`]: the server's wiring; [`cli`], [`bench`], [`evaluate`]:
+//!   the binary.
 #![forbid(unsafe_code)]
 
 pub mod bench;
@@ -18,6 +19,7 @@ pub mod convert;
 pub mod core;
 pub mod engine;
 pub mod error;
+pub mod evaluate;
 pub mod history;
 pub mod models;
 pub mod serve;

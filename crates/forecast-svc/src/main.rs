@@ -8,6 +8,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Bench(args)) => forecast_svc::bench::run(&args),
+        Some(Command::Evaluate(args)) => forecast_svc::evaluate::run(&args),
         None => {
             let listener = tokio::net::TcpListener::bind(cli.config.listen).await?;
             icc_server::announce("forecast-svc", &listener)?;

@@ -42,6 +42,14 @@ pub const AUTO_CANDIDATES: [ModelKind; 4] = [
     ModelKind::Seed,
 ];
 
+/// Every model, in the order tables list them.
+pub const ALL_MODELS: [ModelKind; 4] = [
+    ModelKind::Seed,
+    ModelKind::Naive,
+    ModelKind::SeasonalNaive,
+    ModelKind::MovingAverage,
+];
+
 impl ModelKind {
     /// Short name, as in logs, failures and `forecast-svc bench`.
     pub fn name(self) -> &'static str {
@@ -134,6 +142,25 @@ impl ModelChoice {
                 format!("{value} is not a ForecastModel value"),
             )),
         }
+    }
+
+    /// Reads a model's short name (`auto`, `seed`, `naive`, ...), as the
+    /// command line gives it.
+    pub fn parse(name: &str) -> Option<Self> {
+        if name == "auto" {
+            return Some(ModelChoice::Auto);
+        }
+        ALL_MODELS
+            .into_iter()
+            .find(|k| k.name() == name)
+            .map(ModelChoice::Model)
+    }
+
+    /// Every name [`ModelChoice::parse`] reads.
+    pub fn names() -> Vec<&'static str> {
+        std::iter::once("auto")
+            .chain(ALL_MODELS.iter().map(|k| k.name()))
+            .collect()
     }
 
     /// The name a stored forecast is kept under (`auto` or the model's).

@@ -1,0 +1,525 @@
+//! `forecast-svc evaluate`: offline accuracy of the models on a panel of
+//! daily series.
+//!
+//! For every series it holds out the last `holdout` days, runs a model
+//! exactly as the service does (`engine::forecast`: the backtests behind
+//! AUTO's choice and the intervals, then the forecast) on the days before,
+//! forecasts `horizon` days and scores the first min(horizon, holdout).
+//! Per series: MAE, RMSE, sMAPE (percent, a point scoring 0 when actual
+//! and forecast are both 0), MASE (scaled by the in-sample mean absolute
+//! 7-day seasonal-naive error of the training part; undefined when that
+//! is 0) and the share of scored days inside the 80% and 95% intervals.
+//! Each model's figure is the mean over series (MASE over the series where
+//! it is defined, with its median and that count beside it). The measures
+//! are icc-analytics' `metrics`, the same code as the Backtest RPC.
+//!
+//! Every model is scored on the same series: a series that some model
+//! cannot forecast (too little history) is reported and left out for all.
+//! Series run in parallel on a rayon pool, one model after another, so
+//! each model's wall time is measured on its own.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use icc_analytics::metrics;
+use icc_analytics::{DailySeries, HolidayCalendar, Interval};
+use icc_store::DataWatermark;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::engine::{self, MAX_HORIZON_DAYS};
+use crate::history::{SkuHistory, feature_values};
+use crate::models::{ModelChoice, ModelKind};
+
+pub mod panel;
+
+pub use panel::{Panel, PanelError, parse_panel, read_panel};
+
+/// Longest holdout accepted, in days.
+pub const MAX_HOLDOUT_DAYS: usize = 3660;
+
+/// Flags of `forecast-svc evaluate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvaluateArgs {
+    /// CSV with header `date,series,units` (plain or gzip), one row per
+    /// series per day, each series' rows in date order.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Days forecast, 1..=365.
+    #[arg(long, default_value_t = 28)]
+    pub horizon: usize,
+    /// Days held out at the end of every series; the first
+    /// min(horizon, holdout) are scored.
+    #[arg(long, default_value_t = 28)]
+    pub holdout: usize,
+    /// Models to evaluate, comma-separated (default: every model and auto).
+    #[arg(long, value_delimiter = ',')]
+    pub models: Option<Vec<String>>,
+    /// Writes the results as JSON here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Holiday rules file; the built-in calendar when unset.
+    #[arg(long)]
+    pub holidays: Option<PathBuf>,
+    /// Threads; 0 means one per core.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// One series' scores for one model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeriesScore {
+    /// Mean absolute error.
+    pub mae: f64,
+    /// Root mean squared error.
+    pub rmse: f64,
+    /// sMAPE in percent.
+    pub smape: f64,
+    /// MASE; `None` when the training part has no seasonal-naive error.
+    pub mase: Option<f64>,
+    /// Share of scored days inside the 80% interval.
+    pub coverage_80: f64,
+    /// Share of scored days inside the 95% interval.
+    pub coverage_95: f64,
+}
+
+/// A model's results over the panel: means over series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSummary {
+    /// Mean of per-series MAE.
+    pub mae: f64,
+    /// Mean of per-series RMSE.
+    pub rmse: f64,
+    /// Mean of per-series sMAPE, percent.
+    pub smape: f64,
+    /// Mean of per-series MASE over the series where it is defined.
+    pub mase: Option<f64>,
+    /// Median of the same.
+    pub mase_median: Option<f64>,
+    /// Series with a defined MASE (the others have a zero scale).
+    pub mase_n_series: usize,
+    /// Mean share of scored days inside the 80% intervals.
+    pub coverage_80: f64,
+    /// Mean share inside the 95% intervals.
+    pub coverage_95: f64,
+    /// Wall time of the model over the whole panel, seconds.
+    pub seconds: f64,
+}
+
+/// The whole evaluation, as written with `--out`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Series scored (by every model).
+    pub n_series: usize,
+    /// Days forecast.
+    pub horizon: usize,
+    /// Days held out.
+    pub holdout: usize,
+    /// Per model, in the order asked.
+    pub models: indexmap_like::OrderedMap<ModelSummary>,
+}
+
+/// A series left out, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// The series.
+    pub series: String,
+    /// Why (naming the model when one failed).
+    pub reason: String,
+}
+
+/// What [`evaluate`] returns: the report and the series it left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Scores.
+    pub report: Report,
+    /// Series left out, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Reads the models flag: known names, no repeats; every model and auto
+/// when absent.
+pub fn parse_models(names: Option<&[String]>) -> anyhow::Result<Vec<ModelChoice>> {
+    let Some(names) = names else {
+        let mut all: Vec<ModelChoice> = crate::models::ALL_MODELS
+            .into_iter()
+            .map(ModelChoice::Model)
+            .collect();
+        all.push(ModelChoice::Auto);
+        return Ok(all);
+    };
+    let mut models = Vec::new();
+    for name in names {
+        let name = name.trim();
+        let Some(choice) = ModelChoice::parse(name) else {
+            bail!(
+                "--models: unknown model '{name}'; known models: {}",
+                ModelChoice::names().join(", ")
+            );
+        };
+        if !models.contains(&choice) {
+            models.push(choice);
+        }
+    }
+    if models.is_empty() {
+        bail!("--models: no model named");
+    }
+    Ok(models)
+}
+
+/// Checks horizon and holdout.
+pub fn check_flags(horizon: usize, holdout: usize) -> anyhow::Result<()> {
+    if horizon == 0 || horizon > MAX_HORIZON_DAYS {
+        bail!("--horizon: must be between 1 and {MAX_HORIZON_DAYS}, got {horizon}");
+    }
+    if holdout == 0 || holdout > MAX_HOLDOUT_DAYS {
+        bail!("--holdout: must be between 1 and {MAX_HOLDOUT_DAYS}, got {holdout}");
+    }
+    Ok(())
+}
+
+/// Runs the command: reads, evaluates, prints the table, writes JSON.
+pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
+    check_flags(args.horizon, args.holdout)?;
+    let models = parse_models(args.models.as_deref())?;
+    let calendar = match &args.holidays {
+        None => HolidayCalendar::builtin(),
+        Some(p) => HolidayCalendar::parse(
+            &std::fs::read_to_string(p).with_context(|| format!("--holidays {}", p.display()))?,
+        )
+        .with_context(|| format!("--holidays {}", p.display()))?,
+    };
+    let threads = if args.threads == 0 {
+        crate::core::default_workers()
+    } else {
+        args.threads
+    };
+    let load_start = Instant::now();
+    let panel = read_panel(&args.data)?;
+    eprintln!(
+        "read {} rows, {} series in {:.2} s",
+        panel.rows,
+        panel.series.len(),
+        load_start.elapsed().as_secs_f64()
+    );
+    if panel.filled_days > 0 {
+        eprintln!(
+            "{} series have missing days; {} days counted as 0 units",
+            panel.series_with_gaps, panel.filled_days
+        );
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("starting the worker threads")?;
+    let progress = progress_bar((panel.series.len() * models.len()) as u64);
+    let evaluation = pool.install(|| {
+        evaluate(
+            &panel.series,
+            &models,
+            args.horizon,
+            args.holdout,
+            &calendar,
+            &progress,
+        )
+    });
+    progress.finish_and_clear();
+    for s in &evaluation.skipped {
+        eprintln!("skipped series {}: {}", s.series, s.reason);
+    }
+    let report = evaluation.report;
+    if report.n_series == 0 {
+        bail!("no series could be evaluated (see the skipped series above)");
+    }
+    print!("{}", table(&report));
+    if let Some(path) = &args.out {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json + "\n").with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{prefix:>14} [{bar:40}] {pos}/{len} series-models, {elapsed} elapsed, eta {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// One model's per-series outcomes and its wall time.
+type ModelRun = (ModelChoice, Vec<Result<SeriesScore, String>>, f64);
+
+/// Evaluates `models` on `series` (on the current rayon pool).
+pub fn evaluate(
+    series: &[(String, DailySeries)],
+    models: &[ModelChoice],
+    horizon: usize,
+    holdout: usize,
+    calendar: &HolidayCalendar,
+    progress: &ProgressBar,
+) -> Evaluation {
+    let mut skipped = Vec::new();
+    let mut usable: Vec<&(String, DailySeries)> = Vec::new();
+    for s in series {
+        if s.1.len() <= holdout {
+            skipped.push(Skipped {
+                series: s.0.clone(),
+                reason: format!(
+                    "{} days of history; the {holdout}-day holdout leaves none to train on",
+                    s.1.len()
+                ),
+            });
+        } else {
+            usable.push(s);
+        }
+    }
+    let calendar = Arc::new(calendar.clone());
+    let mut per_model: Vec<ModelRun> = Vec::new();
+    for &choice in models {
+        progress.set_prefix(choice.name());
+        let start = Instant::now();
+        let scores: Vec<Result<SeriesScore, String>> = usable
+            .par_iter()
+            .map(|(name, s)| {
+                let r = evaluate_series(name, s, choice, horizon, holdout, &calendar);
+                progress.inc(1);
+                r
+            })
+            .collect();
+        per_model.push((choice, scores, start.elapsed().as_secs_f64()));
+    }
+    // Keep only the series every model scored.
+    let mut keep = vec![true; usable.len()];
+    for (choice, scores, _) in &per_model {
+        for (i, r) in scores.iter().enumerate() {
+            if let Err(why) = r
+                && keep[i]
+            {
+                keep[i] = false;
+                skipped.push(Skipped {
+                    series: usable[i].0.clone(),
+                    reason: format!("model {}: {why}", choice.name()),
+                });
+            }
+        }
+    }
+    let mut summaries = indexmap_like::OrderedMap::default();
+    for (choice, scores, seconds) in per_model {
+        let kept: Vec<SeriesScore> = scores
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .filter_map(|(r, _)| r.ok())
+            .collect();
+        summaries.push(choice.name(), summarise(&kept, seconds));
+    }
+    Evaluation {
+        report: Report {
+            n_series: keep.iter().filter(|k| **k).count(),
+            horizon,
+            holdout,
+            models: summaries,
+        },
+        skipped,
+    }
+}
+
+/// Holds out the last `holdout` days of `series`, forecasts with `choice`
+/// as the service would and scores the first min(horizon, holdout) days.
+pub fn evaluate_series(
+    name: &str,
+    series: &DailySeries,
+    choice: ModelChoice,
+    horizon: usize,
+    holdout: usize,
+    calendar: &HolidayCalendar,
+) -> Result<SeriesScore, String> {
+    let n = series.len();
+    let train_days = n
+        .checked_sub(holdout)
+        .filter(|&d| d > 0)
+        .ok_or_else(|| format!("{n} days cannot hold out {holdout}"))?;
+    let training = series
+        .truncated(series.date_of(train_days - 1))
+        .ok_or_else(|| "empty training part".to_string())?;
+    let history = training_history(name, training, choice, calendar);
+    let forecasted =
+        engine::forecast(&history, choice, horizon, calendar).map_err(|e| e.to_string())?;
+    let k = horizon.min(holdout);
+    let actual = &series.units()[train_days..train_days + k];
+    let forecast: Vec<f64> = forecasted.points[..k].iter().map(|p| p.value).collect();
+    score(
+        actual,
+        &forecast,
+        &forecasted.intervals[..k],
+        &series.units()[..train_days],
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The service's view of a training part. Only the seed model reads the
+/// stored feature rows, so they are computed only when it may run.
+fn training_history(
+    name: &str,
+    series: DailySeries,
+    choice: ModelChoice,
+    calendar: &HolidayCalendar,
+) -> SkuHistory {
+    let rows = if choice.candidates().contains(&ModelKind::Seed) {
+        feature_values(&series, calendar)
+    } else {
+        Vec::new()
+    };
+    SkuHistory {
+        sku: name.to_owned(),
+        watermark: DataWatermark {
+            data_through: series.end(),
+            version: 1,
+        },
+        series,
+        rows,
+    }
+}
+
+/// One series' scores from its scored actuals, forecasts and intervals and
+/// its training part (for the MASE scale).
+pub fn score(
+    actual: &[f64],
+    forecast: &[f64],
+    intervals: &[Interval],
+    training: &[f64],
+) -> Result<SeriesScore, metrics::MetricsError> {
+    let accuracy = metrics::accuracy(actual, forecast, training)?;
+    let share = |hit: &dyn Fn(&Interval, f64) -> bool| {
+        let hits = intervals
+            .iter()
+            .zip(actual)
+            .filter(|(i, a)| hit(i, **a))
+            .count();
+        hits as f64 / actual.len() as f64
+    };
+    Ok(SeriesScore {
+        mae: accuracy.mae,
+        rmse: accuracy.rmse,
+        smape: accuracy.smape,
+        mase: accuracy.mase,
+        coverage_80: share(&|i, a| i.covers_80(a)),
+        coverage_95: share(&|i, a| i.covers_95(a)),
+    })
+}
+
+/// Means over series; MASE over the series where it is defined.
+pub fn summarise(scores: &[SeriesScore], seconds: f64) -> ModelSummary {
+    let mean = |f: &dyn Fn(&SeriesScore) -> f64| {
+        if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().map(f).sum::<f64>() / scores.len() as f64
+        }
+    };
+    let mut mase: Vec<f64> = scores.iter().filter_map(|s| s.mase).collect();
+    mase.sort_by(f64::total_cmp);
+    let n = mase.len();
+    let median = (n > 0).then(|| {
+        if n % 2 == 1 {
+            mase[n / 2]
+        } else {
+            (mase[n / 2 - 1] + mase[n / 2]) / 2.0
+        }
+    });
+    ModelSummary {
+        mae: mean(&|s| s.mae),
+        rmse: mean(&|s| s.rmse),
+        smape: mean(&|s| s.smape),
+        mase: (n > 0).then(|| mase.iter().sum::<f64>() / n as f64),
+        mase_median: median,
+        mase_n_series: n,
+        coverage_80: mean(&|s| s.coverage_80),
+        coverage_95: mean(&|s| s.coverage_95),
+        seconds,
+    }
+}
+
+/// The table printed on stdout.
+pub fn table(report: &Report) -> String {
+    let mut out = format!(
+        "{} series, horizon {}, holdout {} (scored days: {})\n",
+        report.n_series,
+        report.horizon,
+        report.holdout,
+        report.horizon.min(report.holdout)
+    );
+    out.push_str(&format!(
+        "{:<16} {:>9} {:>9} {:>8} {:>7} {:>9} {:>7} {:>7} {:>7} {:>9}\n",
+        "model", "MAE", "RMSE", "sMAPE%", "MASE", "MASE med", "n MASE", "cov80", "cov95", "seconds"
+    ));
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.4}"));
+    for (name, m) in report.models.iter() {
+        out.push_str(&format!(
+            "{:<16} {:>9.4} {:>9.4} {:>8.3} {:>7} {:>9} {:>7} {:>7.3} {:>7.3} {:>9.2}\n",
+            name,
+            m.mae,
+            m.rmse,
+            m.smape,
+            opt(m.mase),
+            opt(m.mase_median),
+            m.mase_n_series,
+            m.coverage_80,
+            m.coverage_95,
+            m.seconds
+        ));
+    }
+    out
+}
+
+/// A map that keeps insertion order and serialises as a JSON object, so
+/// the models appear in the order they were asked for.
+pub mod indexmap_like {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+
+    /// Name → value pairs in insertion order.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OrderedMap<V>(Vec<(String, V)>);
+
+    impl<V> Default for OrderedMap<V> {
+        fn default() -> Self {
+            OrderedMap(Vec::new())
+        }
+    }
+
+    impl<V> OrderedMap<V> {
+        /// Appends a pair.
+        pub fn push(&mut self, name: &str, value: V) {
+            self.0.push((name.to_owned(), value));
+        }
+
+        /// The pairs in order.
+        pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+            self.0.iter().map(|(k, v)| (k.as_str(), v))
+        }
+
+        /// The value for `name`.
+        pub fn get(&self, name: &str) -> Option<&V> {
+            self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        }
+    }
+
+    impl<V: Serialize> Serialize for OrderedMap<V> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! Reads the evaluation panel: a CSV with header `date,series,units`,
+//! plain or gzip (recognised by its magic bytes, not its name), one row
+//! per series per day.
+//!
+//! The whole file is checked before anything is evaluated. The first bad
+//! row stops the read with its line number and the reason: a malformed
+//! date, an empty series name, units that are negative or not a whole
+//! number, a series' dates out of order, or a second row for the same
+//! series and day. Series may be interleaved (sorted by date, then series,
+//! is as good as by series, then date). A day missing inside a series is
+//! a day without sales (0 units), as everywhere in the project; the read
+//! counts such days so the caller can say so.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use flate2::read::MultiGzDecoder;
+use icc_analytics::{DailySeries, Duplicates};
+
+/// The first bytes of every gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Why the panel could not be read: where (file, line) and what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}{}: {reason}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+pub struct PanelError {
+    /// The file, as named on the command line.
+    pub source_name: String,
+    /// 1-based line of the offending row, when there is one.
+    pub line: Option<u64>,
+    /// What is wrong, naming the series where there is one.
+    pub reason: String,
+}
+
+/// The series of a panel, in order of first appearance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// `(name, series)`, each series gap-filled from its first row to its
+    /// last.
+    pub series: Vec<(String, DailySeries)>,
+    /// Rows read.
+    pub rows: usize,
+    /// Days missing inside series, filled with 0 units.
+    pub filled_days: usize,
+    /// Series that had missing days.
+    pub series_with_gaps: usize,
+}
+
+/// Reads the panel at `path`.
+pub fn read_panel(path: &Path) -> Result<Panel, PanelError> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| PanelError {
+        source_name: name.clone(),
+        line: None,
+        reason: format!("cannot open: {e}"),
+    })?;
+    let mut reader = BufReader::new(file);
+    let gzip = reader
+        .fill_buf()
+        .map(|head| head.starts_with(&GZIP_MAGIC))
+        .map_err(|e| PanelError {
+            source_name: name.clone(),
+            line: None,
+            reason: format!("cannot read: {e}"),
+        })?;
+    if gzip {
+        parse_panel(BufReader::new(MultiGzDecoder::new(reader)), &name)
+    } else {
+        parse_panel(reader, &name)
+    }
+}
+
+struct Building {
+    name: String,
+    rows: Vec<(NaiveDate, f64)>,
+    last_line: u64,
+}
+
+/// Reads a panel from any reader; `source_name` names it in errors.
+pub fn parse_panel(reader: impl Read, source_name: &str) -> Result<Panel, PanelError> {
+    let fail = |line: Option<u64>, reason: String| PanelError {
+        source_name: source_name.to_owned(),
+        line,
+        reason,
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(reader);
+    let header = csv
+        .headers()
+        .map_err(|e| fail(Some(1), csv_reason(&e)))?
+        .clone();
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    if names != ["date", "series", "units"] {
+        return Err(fail(
+            Some(1),
+            format!(
+                "the header must be date,series,units, found {}",
+                header.iter().collect::<Vec<_>>().join(",")
+            ),
+        ));
+    }
+
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut building: Vec<Building> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0usize;
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                return Err(fail(line, csv_reason(&e)));
+            }
+        }
+        let line = record.position().map_or(rows as u64 + 2, |p| p.line());
+        let at = |reason: String| fail(Some(line), reason);
+        let series = record[1].trim();
+        if series.is_empty() {
+            return Err(at("the series name is empty".into()));
+        }
+        let date_text = record[0].trim();
+        let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
+            at(format!(
+                "series {series}: date '{date_text}' is not YYYY-MM-DD"
+            ))
+        })?;
+        let units =
+            parse_units(record[2].trim()).map_err(|why| at(format!("series {series}: {why}")))?;
+
+        let slot = match index.get(series) {
+            Some(&i) => i,
+            None => {
+                index.insert(series.to_owned(), building.len());
+                building.push(Building {
+                    name: series.to_owned(),
+                    rows: Vec::new(),
+                    last_line: line,
+                });
+                building.len() - 1
+            }
+        };
+        let b = &mut building[slot];
+        if let Some(&(previous, _)) = b.rows.last() {
+            if date == previous {
+                return Err(at(format!(
+                    "series {series}: a second row for {date} (the first is on line {})",
+                    b.last_line
+                )));
+            }
+            if date < previous {
+                return Err(at(format!(
+                    "series {series}: rows are not in date order: {date} comes after {previous} \
+                     (line {})",
+                    b.last_line
+                )));
+            }
+        }
+        b.rows.push((date, units));
+        b.last_line = line;
+        rows += 1;
+    }
+    if building.is_empty() {
+        return Err(fail(None, "no data rows after the header".into()));
+    }
+
+    let mut series = Vec::with_capacity(building.len());
+    let (mut filled_days, mut series_with_gaps) = (0usize, 0usize);
+    for b in building {
+        let end = b.rows.last().map(|r| r.0).unwrap_or(NaiveDate::MIN);
+        let s = DailySeries::from_observations(&b.rows, end, Duplicates::Reject)
+            .map_err(|e| fail(None, format!("series {}: {e}", b.name)))?;
+        let gaps = s.len() - b.rows.len();
+        filled_days += gaps;
+        series_with_gaps += usize::from(gaps > 0);
+        series.push((b.name, s));
+    }
+    Ok(Panel {
+        series,
+        rows,
+        filled_days,
+        series_with_gaps,
+    })
+}
+
+/// Units must be a whole, non-negative number (`3` or `3.0`).
+fn parse_units(text: &str) -> Result<f64, String> {
+    if let Ok(n) = text.parse::<u64>() {
+        return Ok(n as f64);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if !v.is_finite() => Err(format!("units '{text}' are not a number")),
+        Ok(v) if v < 0.0 => Err(format!("units {text} are negative")),
+        Ok(v) if v.fract() != 0.0 => Err(format!("units {text} are not a whole number")),
+        Ok(v) => Ok(v),
+        Err(_) => Err(format!("units '{text}' are not a number")),
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
+        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        _ => e.to_string(),
+    }
+}
