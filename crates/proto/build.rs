@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use prost::Message;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Read at run time (not env!): a build script binary may be reused from
+    // a checkout at another path.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../..");
     let includes = [root.join("proto"), root.join("third_party/proto")];
     let files = [
         "icc/v1/auth.proto",

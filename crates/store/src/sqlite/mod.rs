@@ -33,8 +33,21 @@ use crate::{StoreError, StoreResult};
 use chrono::NaiveDate;
 use writer::Writer;
 
+/// How often a waiter looks for commits made by other processes.
+const CROSS_PROCESS_POLL: Duration = Duration::from_millis(10);
+
 /// How long a connection waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often it retries meanwhile.
+const BUSY_RETRY: Duration = Duration::from_millis(1);
+
+/// SQLite's busy handler: retry every millisecond for up to BUSY_TIMEOUT.
+/// (The built-in `busy_timeout` backs off to 100 ms sleeps, which turns a
+/// few milliseconds of contention between processes into long tails.)
+fn wait_for_lock(attempt: i32) -> bool {
+    std::thread::sleep(BUSY_RETRY);
+    u128::try_from(attempt).unwrap_or(0) * BUSY_RETRY.as_millis() < BUSY_TIMEOUT.as_millis()
+}
 
 /// The embedded store.
 pub struct SqliteStore {
@@ -102,9 +115,9 @@ impl SqliteStore {
 }
 
 fn connect(path: &Path, flags: OpenFlags) -> StoreResult<Connection> {
-    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql_error)?;
+    conn.busy_handler(Some(wait_for_lock)).map_err(sql_error)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(sql_error)?;
     Ok(conn)
@@ -265,8 +278,26 @@ impl ChangeFeed for SqliteStore {
     }
 
     async fn wait_for_changes(&self, after: i64, timeout: Duration) {
+        // This process's commits wake the waiter at once; other processes'
+        // are seen by reading the head every CROSS_PROCESS_POLL (a max of
+        // the rowid: microseconds).
         let mut head = self.head.subscribe();
-        let _ = tokio::time::timeout(timeout, head.wait_for(|h| *h > after)).await;
+        let local = head.wait_for(|h| *h > after);
+        let other = async {
+            loop {
+                tokio::time::sleep(CROSS_PROCESS_POLL).await;
+                if self.read(feed::head_seq).await.is_ok_and(|h| h > after) {
+                    return;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(timeout, async {
+            tokio::select! {
+                _ = local => {}
+                () = other => {}
+            }
+        })
+        .await;
     }
 }
 
