@@ -75,6 +75,32 @@ pub struct ProductPatch {
     pub service_level: Option<f64>,
 }
 
+impl ProductPatch {
+    /// Applies the patched fields to `product` (the one place both backends
+    /// use, so a new field cannot be forgotten in one of them).
+    pub fn apply(&self, product: &mut Product) {
+        let p = product;
+        if let Some(v) = &self.name {
+            p.name = v.clone();
+        }
+        if let Some(v) = &self.category {
+            p.category = v.clone();
+        }
+        if let Some(v) = self.unit_price_minor {
+            p.unit_price_minor = v;
+        }
+        if let Some(v) = self.low_stock_threshold {
+            p.low_stock_threshold = v;
+        }
+        if let Some(v) = self.lead_time_days {
+            p.lead_time_days = v;
+        }
+        if let Some(v) = self.service_level {
+            p.service_level = v;
+        }
+    }
+}
+
 /// Filters of a product listing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProductFilter {

@@ -119,24 +119,7 @@ pub async fn update_product(
     patch: &ProductPatch,
 ) -> mongodb::error::Result<Written<Product>> {
     let mut p = product_in(s, db, sku).await?;
-    if let Some(v) = &patch.name {
-        p.name = v.clone();
-    }
-    if let Some(v) = &patch.category {
-        p.category = v.clone();
-    }
-    if let Some(v) = patch.unit_price_minor {
-        p.unit_price_minor = v;
-    }
-    if let Some(v) = patch.low_stock_threshold {
-        p.low_stock_threshold = v;
-    }
-    if let Some(v) = patch.lead_time_days {
-        p.lead_time_days = v;
-    }
-    if let Some(v) = patch.service_level {
-        p.service_level = v;
-    }
+    patch.apply(&mut p);
     p.update_time = now();
     db.products
         .update_one(filters::by_id(sku), filters::set_product_fields(&p))

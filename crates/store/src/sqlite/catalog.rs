@@ -103,24 +103,7 @@ pub(super) fn update_product(
     patch: &ProductPatch,
 ) -> StoreResult<Product> {
     let mut p = get_product(c, sku)?;
-    if let Some(v) = &patch.name {
-        p.name = v.clone();
-    }
-    if let Some(v) = &patch.category {
-        p.category = v.clone();
-    }
-    if let Some(v) = patch.unit_price_minor {
-        p.unit_price_minor = v;
-    }
-    if let Some(v) = patch.low_stock_threshold {
-        p.low_stock_threshold = v;
-    }
-    if let Some(v) = patch.lead_time_days {
-        p.lead_time_days = v;
-    }
-    if let Some(v) = patch.service_level {
-        p.service_level = v;
-    }
+    patch.apply(&mut p);
     p.update_time = now();
     c.execute(
         "UPDATE products SET name = ?2, category = ?3, unit_price_minor = ?4, low_stock_threshold = ?5, \
