@@ -15,10 +15,10 @@ use icc_proto::v1::ingest_service_server::IngestServiceServer;
 use icc_proto::v1::inventory_service_server::InventoryServiceServer;
 use icc_proto::v1::orders_service_server::OrdersServiceServer;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 use tonic::service::Routes;
+use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tower::util::MapResponseLayer;
@@ -216,11 +216,14 @@ pub async fn serve(
         metrics_stop.cancelled().await
     }));
     let drain = stop.clone();
+    // No Nagle: small HTTP/2 frames (an answer's trailers, a watch event)
+    // would otherwise wait for the peer's delayed ACK, up to 40 ms.
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     tonic::transport::Server::builder()
         .accept_http1(true)
         .max_concurrent_streams(Some(4096))
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
-        .serve_with_incoming_shutdown(app, TcpListenerStream::new(listener), async move {
+        .serve_with_incoming_shutdown(app, incoming, async move {
             shutdown.await;
             // Watch streams never end by themselves: end them so the server
             // can drain.
