@@ -14,6 +14,9 @@ enum Command {
     EchoServer(icc_loadgen::echo::ServerConfig),
     /// Start echo-server and a fresh orders-svc, load both, print the table.
     Run(icc_loadgen::bench::RunConfig),
+    /// Start echo-server, orders-svc and the gateway: PlaceOrder through the
+    /// gateway vs direct vs echo, then the live-inventory fan-out latency.
+    Gateway(icc_loadgen::gateway::GatewayConfig),
 }
 
 #[tokio::main]
@@ -21,5 +24,6 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::EchoServer(config) => icc_loadgen::echo::serve_main(config).await,
         Command::Run(config) => icc_loadgen::bench::run_main(config).await,
+        Command::Gateway(config) => icc_loadgen::gateway::gateway_main(config).await,
     }
 }

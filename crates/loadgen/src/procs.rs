@@ -178,6 +178,67 @@ pub async fn spawn_orders_svc(
     ChildProc::spawn_server("orders-svc", command, log, false).await
 }
 
+/// Where and how to start the gateway.
+#[derive(Debug, Clone)]
+pub struct GatewaySpec {
+    /// The gateway binary.
+    pub binary: PathBuf,
+    /// The store its users live in (orders-svc's).
+    pub store_path: PathBuf,
+    /// orders-svc's address.
+    pub orders: SocketAddr,
+    /// ICC_JWT_SECRET (at least 32 bytes).
+    pub jwt_secret: String,
+    /// Password of the first admin, `bench-admin`.
+    pub admin_password: String,
+    /// ICC_SEED_USERS: `name:ROLE:password,...`.
+    pub seed_users: String,
+    /// RUST_LOG for the child.
+    pub rust_log: String,
+}
+
+/// Starts the gateway on free loopback ports (port 0) in front of
+/// orders-svc (ingest and forecast pointed where nothing listens) and reads
+/// the address it announces. Secrets go in its environment, not its
+/// command line; calls in flight are not limited below what a benchmark
+/// opens at once.
+pub async fn spawn_gateway(
+    spec: &GatewaySpec,
+    log: &Path,
+) -> anyhow::Result<(ChildProc, SocketAddr)> {
+    anyhow::ensure!(
+        spec.binary.is_file(),
+        "gateway binary {} not found; build it with `cargo build --release -p gateway` or pass --gateway",
+        spec.binary.display()
+    );
+    let mut command = Command::new(&spec.binary);
+    command
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--ingest-upstream",
+            "http://127.0.0.1:1",
+            "--forecast-upstream",
+            "http://127.0.0.1:1",
+            "--max-concurrent-requests",
+            "65536",
+            "--store-url",
+        ])
+        .arg(format!("sqlite://{}", spec.store_path.display()))
+        .arg("--orders-upstream")
+        .arg(format!("http://{}", spec.orders))
+        .env("RUST_LOG", &spec.rust_log)
+        .env("ICC_JWT_SECRET", &spec.jwt_secret)
+        .env("ICC_ADMIN_USERNAME", "bench-admin")
+        .env("ICC_ADMIN_PASSWORD", &spec.admin_password)
+        .env("ICC_SEED_USERS", &spec.seed_users)
+        .env_remove("GATEWAY_LISTEN")
+        .env_remove("ICC_STORE_URL");
+    ChildProc::spawn_server("gateway", command, log, false).await
+}
+
 /// Waits until the server at `addr` answers grpc.health.v1 Check (overall
 /// status) with SERVING, failing early if `proc` exits.
 pub async fn wait_serving(
