@@ -10,7 +10,6 @@ use anyhow::Context;
 use icc_analytics::HolidayCalendar;
 use icc_proto::v1::forecast_service_server::ForecastServiceServer;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 
@@ -44,6 +43,11 @@ pub struct Config {
     /// Forecasts computed at the same time; 0 means one per core.
     #[arg(long, env = "FORECAST_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// At start, compute and store every active SKU's forecast in the
+    /// background, so the first reorder-advice listing is served from stored
+    /// forecasts instead of computing them all inside one call.
+    #[arg(long, env = "FORECAST_WARM_UP", default_value_t = true, action = clap::ArgAction::Set)]
+    pub warm_up: bool,
 }
 
 fn parse_service_level(s: &str) -> Result<f64, String> {
@@ -92,12 +96,27 @@ pub async fn serve(
     let settings = config.settings()?;
     let store = icc_store::open(&config.store_url).await?;
     tracing::info!(store = %config.store_url, workers = settings.workers, "forecast-svc starting");
-    serve_core(
-        Arc::new(ForecastCore::new(store, settings)),
-        listener,
-        shutdown,
-    )
-    .await
+    let core = Arc::new(ForecastCore::new(store, settings));
+    if config.warm_up {
+        tokio::spawn(warm_up(core.clone()));
+    }
+    serve_core(core, listener, shutdown).await
+}
+
+/// Computes (and stores) the advice, hence the forecast, of every active SKU.
+async fn warm_up(core: Arc<ForecastCore>) {
+    let started = std::time::Instant::now();
+    match crate::bulk::advice_all(&core, crate::core::DEFAULT_ADVICE_HORIZON).await {
+        Ok((advice, skipped)) => tracing::info!(
+            skus = advice.len(),
+            skipped = skipped.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "forecasts warmed up"
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "warming up the forecasts failed; they will be computed on demand")
+        }
+    }
 }
 
 /// Serves an already built core (tests use it to inject settings and read
@@ -128,7 +147,7 @@ pub async fn serve_core(
         <ForecastServiceServer<Forecasts> as NamedService>::NAME,
     ])?;
     tracing::info!(addr = %listener.local_addr()?, "forecast-svc serving");
-    tonic::transport::Server::builder()
+    let server = tonic::transport::Server::builder()
         // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
         .layer(tower::util::MapResponseLayer::new(
             icc_server::oversize_as_resource_exhausted,
@@ -136,13 +155,15 @@ pub async fn serve_core(
         .add_service(health_service)
         .add_service(reflection)
         .add_service(reflection_alpha)
-        .add_service(forecasts)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-            shutdown.await;
-            // ForecastAll streams end early so the server can drain.
-            stop.cancel();
-        })
-        .await?;
+        .add_service(forecasts);
+    let incoming = icc_server::incoming(listener);
+    // `stop` ends open ForecastAll streams so the server can drain.
+    icc_server::serve_until(
+        |drain| server.serve_with_incoming_shutdown(incoming, drain),
+        shutdown,
+        stop,
+    )
+    .await?;
     tracing::info!("forecast-svc stopped");
     Ok(())
 }
