@@ -30,7 +30,7 @@ pub struct Config {
     pub store_url: String,
     /// Holiday rules file (icc-analytics format) for is_holiday on forecast
     /// days; the built-in calendar when unset. Use ingest-svc's file.
-    #[arg(long, env = "FORECAST_HOLIDAYS")]
+    #[arg(long, env = "ICC_HOLIDAYS")]
     pub holidays: Option<PathBuf>,
     /// Lead time, in days, of products that set none.
     #[arg(long, env = "FORECAST_DEFAULT_LEAD_TIME_DAYS", default_value_t = 7,
