@@ -12,7 +12,8 @@ import { createInterface } from "node:readline";
 export const WEB_DIR = resolve(import.meta.dirname, "../../..");
 export const REPO = resolve(WEB_DIR, "..");
 export const RESULTS = join(WEB_DIR, "test-results");
-const BIN = process.env.ICC_BIN_DIR ?? join(REPO, "target", "debug");
+const BIN =
+  process.env.ICC_BIN_DIR ?? join(process.env.CARGO_TARGET_DIR ?? join(REPO, "target"), "debug");
 const START_TIMEOUT_MS = 60_000;
 
 export interface Users {
