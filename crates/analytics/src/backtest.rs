@@ -170,6 +170,27 @@ pub fn backtest(
     })
 }
 
+/// The part of [`backtest`] that model selection and intervals need:
+/// `model` alone over the same rolling origins, with its pooled accuracy
+/// and per-window errors, without the baselines or the coverage measure.
+pub fn backtest_model(
+    series: &DailySeries,
+    model: &dyn Forecaster,
+    config: &BacktestConfig,
+) -> Result<ModelBacktest, BacktestError> {
+    validate(config)?;
+    let min_training = model.min_history().max(SEASON_DAYS + 1);
+    let origins = origins(series.len(), config, min_training);
+    if origins.is_empty() {
+        return Err(ForecastError::InsufficientHistory {
+            have: series.len(),
+            need: min_training + config.horizon,
+        }
+        .into());
+    }
+    run_model(series, model, &origins, config.horizon)
+}
+
 fn validate(config: &BacktestConfig) -> Result<(), ForecastError> {
     check_horizon(config.horizon)?;
     if config.windows == 0 || config.windows > MAX_WINDOWS {
@@ -206,23 +227,17 @@ fn run_model(
     horizon: usize,
 ) -> Result<ModelBacktest, BacktestError> {
     let units = series.units();
-    let mut windows = Vec::with_capacity(origins.len());
-    for &training in origins {
-        let origin = series.date_of(training - 1);
-        let history = series
-            .truncated(origin)
-            .ok_or(ForecastError::InsufficientHistory {
-                have: 0,
-                need: training,
-            })?;
-        let points = model.forecast(&history, horizon)?;
-        windows.push(WindowResult {
-            origin,
+    let forecasts = model.forecast_origins(series, origins, horizon)?;
+    let windows: Vec<WindowResult> = origins
+        .iter()
+        .zip(forecasts)
+        .map(|(&training, forecast)| WindowResult {
+            origin: series.date_of(training - 1),
             training_days: training,
-            forecast: points.iter().map(|p| p.value).collect(),
+            forecast,
             actual: units[training..training + horizon].to_vec(),
-        });
-    }
+        })
+        .collect();
     let accuracy = pooled_accuracy(units, &windows)?;
     Ok(ModelBacktest {
         model: model.name().to_string(),

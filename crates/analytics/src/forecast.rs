@@ -131,4 +131,34 @@ pub trait Forecaster {
         history: &DailySeries,
         horizon: usize,
     ) -> Result<Vec<ForecastPoint>, ForecastError>;
+
+    /// Forecast values from several origins of one series: for each
+    /// training length `o` in `origins` (ascending), the values
+    /// [`Forecaster::forecast`] gives for the first `o` days, `horizon` of
+    /// them. Backtests call this; a model may override it to share work
+    /// between origins (it must read only the first `o` days for each).
+    fn forecast_origins(
+        &self,
+        series: &DailySeries,
+        origins: &[usize],
+        horizon: usize,
+    ) -> Result<Vec<Vec<f64>>, ForecastError> {
+        origins
+            .iter()
+            .map(|&o| {
+                let history = o
+                    .checked_sub(1)
+                    .and_then(|last| series.truncated(series.date_of(last)))
+                    .ok_or(ForecastError::InsufficientHistory {
+                        have: 0,
+                        need: self.min_history(),
+                    })?;
+                Ok(self
+                    .forecast(&history, horizon)?
+                    .into_iter()
+                    .map(|p| p.value)
+                    .collect())
+            })
+            .collect()
+    }
 }

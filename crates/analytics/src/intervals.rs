@@ -11,7 +11,7 @@
 /// Errors a step's quantiles are estimated from, at least (when the
 /// backtest has that many): enough that the 2.5% and 97.5% quantiles fall
 /// between observed errors rather than on the extremes.
-pub const MIN_POOLED_ERRORS: usize = 40;
+pub const MIN_POOLED_ERRORS: usize = 120;
 
 /// An interval model could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -153,13 +153,40 @@ fn summarise(mut pool: Vec<f64>) -> StepErrors {
     pool.sort_by(f64::total_cmp);
     let rms = (pool.iter().map(|e| e * e).sum::<f64>() / pool.len() as f64).sqrt();
     StepErrors {
-        q10: quantile(&pool, 0.10),
-        q90: quantile(&pool, 0.90),
-        q025: quantile(&pool, 0.025),
-        q975: quantile(&pool, 0.975),
+        q10: lower_quantile(&pool, 0.10),
+        q90: upper_quantile(&pool, 0.90),
+        q025: lower_quantile(&pool, 0.025),
+        q975: upper_quantile(&pool, 0.975),
         rms,
         pooled: pool.len(),
     }
+}
+
+/// The order statistic at or below plotting position p·(n + 1) (type 6
+/// without interpolation): the lower bound of an interval. Demand comes in
+/// whole units, so errors are discrete; interpolating between two observed
+/// errors would put a bound strictly inside a gap that no actual can fall
+/// in, and the interval would cover less than its nominal share. Taking
+/// the order statistic on the outer side keeps the coverage at least
+/// nominal (the same value as [`quantile`] when the position is whole).
+pub(crate) fn lower_quantile(values: &[f64], p: f64) -> f64 {
+    let n = values.len();
+    let position = (p * (n as f64 + 1.0)).floor();
+    if position < 1.0 {
+        return values[0];
+    }
+    values[(position as usize).min(n) - 1]
+}
+
+/// The order statistic at or above plotting position p·(n + 1): the upper
+/// bound of an interval (see [`lower_quantile`]).
+pub(crate) fn upper_quantile(values: &[f64], p: f64) -> f64 {
+    let n = values.len();
+    let position = (p * (n as f64 + 1.0)).ceil();
+    if position >= n as f64 {
+        return values[n - 1];
+    }
+    values[(position as usize).max(1) - 1]
 }
 
 /// Quantile of sorted `values` (non-empty: every caller pools at least one
@@ -167,6 +194,7 @@ fn summarise(mut pool: Vec<f64>) -> StepErrors {
 /// (Hyndman-Fan type 6), interpolated and clamped to the extremes. Unlike
 /// the common type 7 it does not shrink intervals from small samples: the
 /// expected share of new values between the p and 1 - p quantiles is 1 - 2p.
+#[cfg(test)]
 pub(crate) fn quantile(values: &[f64], p: f64) -> f64 {
     let n = values.len();
     let position = p * (n as f64 + 1.0); // 1-based

@@ -15,9 +15,10 @@
 //!    fitted on the stored feature rows), and the 80% / 95% intervals and
 //!    per-step error scale come from its backtest errors at each step.
 
+use icc_analytics::backtest::{ModelBacktest, backtest_model};
 use icc_analytics::{
     Accuracy, BacktestConfig, BacktestError, BacktestReport, ForecastError, ForecastPoint,
-    HolidayCalendar, Interval, backtest,
+    HolidayCalendar, Interval, IntervalModel, backtest,
 };
 
 use crate::error::Error;
@@ -29,6 +30,8 @@ use crate::models::{MIN_BACKTEST_STEPS, ModelChoice, ModelKind};
 pub const BACKTEST_HORIZON: usize = 28;
 /// Most backtest origins behind a forecast.
 pub const BACKTEST_WINDOWS: usize = 8;
+/// Backtest origins behind a forecast's selection and intervals.
+pub const FORECAST_BACKTEST_WINDOWS: usize = 16;
 /// Days between backtest origins.
 pub const BACKTEST_STEP: usize = 7;
 /// Largest forecast horizon, in days.
@@ -101,12 +104,27 @@ pub fn forecast(
     let bt_horizon = BACKTEST_HORIZON.min(horizon).min(have - min_training);
     let config = BacktestConfig {
         horizon: bt_horizon,
-        windows: BACKTEST_WINDOWS.min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
+        windows: FORECAST_BACKTEST_WINDOWS
+            .min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
         step: BACKTEST_STEP,
     };
-    let reports = run_backtests(history, &eligible, &config, calendar)?;
-    let (chosen, runner_up) = select(&reports);
-    let (model, report) = &reports[chosen];
+    let runs = run_model_backtests(history, &eligible, &config, calendar)?;
+    let scores: Vec<Scored> = runs
+        .iter()
+        .map(|(model, run)| Scored {
+            model: *model,
+            accuracy: run.accuracy,
+        })
+        .collect();
+    let (chosen, runner_up) = select_scored(&scores);
+    let (model, run) = &runs[chosen];
+    let intervals = IntervalModel::from_errors(&run.errors_by_step()).map_err(|e| {
+        Error::Internal(format!(
+            "intervals of {} for {}: {e}",
+            model.name(),
+            history.sku
+        ))
+    })?;
 
     let (points, r_squared) = match model {
         ModelKind::Seed => {
@@ -136,18 +154,15 @@ pub fn forecast(
     let selection = if choice == ModelChoice::Auto {
         std::iter::once(chosen)
             .chain(runner_up)
-            .map(|i| Scored {
-                model: reports[i].0,
-                accuracy: reports[i].1.model.accuracy,
-            })
+            .map(|i| scores[i])
             .collect()
     } else {
         Vec::new()
     };
     Ok(Forecasted {
         model: *model,
-        intervals: report.intervals.apply(&values),
-        error_scale: report.intervals.error_scale(values.len()),
+        intervals: intervals.apply(&values),
+        error_scale: intervals.error_scale(values.len()),
         points,
         r_squared,
         selection,
@@ -231,13 +246,25 @@ pub fn selection_score(accuracy: &Accuracy) -> f64 {
 /// simplicity order; a later (more complex) model must beat the best so
 /// far by more than rounding noise to be chosen.
 pub fn select(reports: &[(ModelKind, BacktestReport)]) -> (usize, Option<usize>) {
+    let scores: Vec<Scored> = reports
+        .iter()
+        .map(|(model, report)| Scored {
+            model: *model,
+            accuracy: report.model.accuracy,
+        })
+        .collect();
+    select_scored(&scores)
+}
+
+/// [`select`] over scores in simplicity order.
+pub fn select_scored(scores: &[Scored]) -> (usize, Option<usize>) {
     let best_of = |skip: Option<usize>| {
         let mut best: Option<(usize, f64)> = None;
-        for (i, (_, report)) in reports.iter().enumerate() {
+        for (i, scored) in scores.iter().enumerate() {
             if Some(i) == skip {
                 continue;
             }
-            let score = selection_score(&report.model.accuracy);
+            let score = selection_score(&scored.accuracy);
             let better = match best {
                 None => true,
                 Some((_, b)) => score < b - 1e-12 * b.abs().max(1.0),
@@ -250,6 +277,35 @@ pub fn select(reports: &[(ModelKind, BacktestReport)]) -> (usize, Option<usize>)
     };
     let chosen = best_of(None).unwrap_or(0);
     (chosen, best_of(Some(chosen)))
+}
+
+/// Each model alone over the same windows (no baselines or coverage: the
+/// forecast path needs only the accuracy and the errors).
+fn run_model_backtests(
+    history: &SkuHistory,
+    models: &[ModelKind],
+    config: &BacktestConfig,
+    calendar: &HolidayCalendar,
+) -> Result<Vec<(ModelKind, ModelBacktest)>, Error> {
+    models
+        .iter()
+        .map(|&kind| {
+            backtest_model(&history.series, &*kind.forecaster(calendar), config)
+                .map(|run| (kind, run))
+                .map_err(|e| backtest_error(history, kind, e))
+        })
+        .collect()
+}
+
+fn backtest_error(history: &SkuHistory, kind: ModelKind, e: BacktestError) -> Error {
+    match e {
+        BacktestError::Forecast(e) => analytics(history, e),
+        other => Error::Internal(format!(
+            "backtest of {} for {}: {other}",
+            kind.name(),
+            history.sku
+        )),
+    }
 }
 
 fn run_backtests(

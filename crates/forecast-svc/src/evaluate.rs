@@ -340,17 +340,8 @@ pub fn evaluate_series(
     holdout: usize,
     calendar: &HolidayCalendar,
 ) -> Result<SeriesScore, String> {
-    let n = series.len();
-    let train_days = n
-        .checked_sub(holdout)
-        .filter(|&d| d > 0)
-        .ok_or_else(|| format!("{n} days cannot hold out {holdout}"))?;
-    let training = series
-        .truncated(series.date_of(train_days - 1))
-        .ok_or_else(|| "empty training part".to_string())?;
-    let history = training_history(name, training, choice, calendar);
-    let forecasted =
-        engine::forecast(&history, choice, horizon, calendar).map_err(|e| e.to_string())?;
+    let forecasted = holdout_forecast(name, series, choice, horizon, holdout, calendar)?;
+    let train_days = series.len() - holdout;
     let k = horizon.min(holdout);
     let actual = &series.units()[train_days..train_days + k];
     let forecast: Vec<f64> = forecasted.points[..k].iter().map(|p| p.value).collect();
@@ -361,6 +352,28 @@ pub fn evaluate_series(
         &series.units()[..train_days],
     )
     .map_err(|e| e.to_string())
+}
+
+/// The forecast (with intervals) made from `series` minus its last
+/// `holdout` days: the service's own computation on the training part.
+pub fn holdout_forecast(
+    name: &str,
+    series: &DailySeries,
+    choice: ModelChoice,
+    horizon: usize,
+    holdout: usize,
+    calendar: &HolidayCalendar,
+) -> Result<engine::Forecasted, String> {
+    let n = series.len();
+    let train_days = n
+        .checked_sub(holdout)
+        .filter(|&d| d > 0)
+        .ok_or_else(|| format!("{n} days cannot hold out {holdout}"))?;
+    let training = series
+        .truncated(series.date_of(train_days - 1))
+        .ok_or_else(|| "empty training part".to_string())?;
+    let history = training_history(name, training, choice, calendar);
+    engine::forecast(&history, choice, horizon, calendar).map_err(|e| e.to_string())
 }
 
 /// The service's view of a training part. Only the seed model reads the

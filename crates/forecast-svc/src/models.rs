@@ -6,8 +6,13 @@
 //! and the RPCs work from this table.
 
 use icc_analytics::baselines::{MovingAverage, Naive, SeasonalNaive};
+use icc_analytics::intermittent::INTERMITTENT_MIN_HISTORY_DAYS;
 use icc_analytics::metrics::SEASON_DAYS;
-use icc_analytics::{Forecaster, HolidayCalendar, SeedForecaster};
+use icc_analytics::regression_model::REGRESSION_MIN_HISTORY_DAYS;
+use icc_analytics::{
+    Forecaster, HolidayCalendar, IntermittentForecaster, RegressionConfig, RegressionForecaster,
+    SeedForecaster,
+};
 use icc_proto::v1 as pb;
 
 use crate::error::Error;
@@ -30,24 +35,31 @@ pub enum ModelKind {
     MovingAverage,
     /// Each day equals the same weekday one week earlier.
     SeasonalNaive,
+    /// Demand size × probability for slow movers (TSB or SBA).
+    Intermittent,
+    /// Ridge regression on weekday, yearly, holiday, trend and recent-level
+    /// terms.
+    Regression,
     /// The old system's recursive, clamped linear regression.
     Seed,
 }
 
 /// What AUTO chooses from, simplest first: a tie goes to the earlier one.
 pub const AUTO_CANDIDATES: [ModelKind; 4] = [
-    ModelKind::Naive,
     ModelKind::MovingAverage,
     ModelKind::SeasonalNaive,
-    ModelKind::Seed,
+    ModelKind::Intermittent,
+    ModelKind::Regression,
 ];
 
 /// Every model, in the order tables list them.
-pub const ALL_MODELS: [ModelKind; 4] = [
+pub const ALL_MODELS: [ModelKind; 6] = [
     ModelKind::Seed,
     ModelKind::Naive,
     ModelKind::SeasonalNaive,
     ModelKind::MovingAverage,
+    ModelKind::Intermittent,
+    ModelKind::Regression,
 ];
 
 impl ModelKind {
@@ -57,6 +69,8 @@ impl ModelKind {
             ModelKind::Naive => "naive",
             ModelKind::MovingAverage => "moving_average",
             ModelKind::SeasonalNaive => "seasonal_naive",
+            ModelKind::Intermittent => "intermittent",
+            ModelKind::Regression => "regression",
             ModelKind::Seed => "seed",
         }
     }
@@ -67,6 +81,8 @@ impl ModelKind {
             ModelKind::Naive => pb::ForecastModel::Naive,
             ModelKind::MovingAverage => pb::ForecastModel::MovingAverage,
             ModelKind::SeasonalNaive => pb::ForecastModel::SeasonalNaive,
+            ModelKind::Intermittent => pb::ForecastModel::Intermittent,
+            ModelKind::Regression => pb::ForecastModel::Regression,
             ModelKind::Seed => pb::ForecastModel::Seed,
         }
     }
@@ -88,6 +104,11 @@ impl ModelKind {
                 MovingAverage::new(MOVING_AVERAGE_DAYS).expect("the window is a valid constant"),
             ),
             ModelKind::SeasonalNaive => Box::new(SeasonalNaive),
+            ModelKind::Intermittent => Box::new(IntermittentForecaster::new(calendar.clone())),
+            ModelKind::Regression => Box::new(RegressionForecaster::new(
+                calendar.clone(),
+                RegressionConfig::default(),
+            )),
             ModelKind::Seed => Box::new(SeedForecaster::new(calendar.clone())),
         }
     }
@@ -99,6 +120,8 @@ impl ModelKind {
             ModelKind::Naive => 1,
             ModelKind::MovingAverage => MOVING_AVERAGE_DAYS,
             ModelKind::SeasonalNaive => SEASON_DAYS,
+            ModelKind::Intermittent => INTERMITTENT_MIN_HISTORY_DAYS,
+            ModelKind::Regression => REGRESSION_MIN_HISTORY_DAYS,
             ModelKind::Seed => icc_analytics::seed::SEED_MIN_HISTORY_DAYS,
         };
         model.max(SEASON_DAYS + 1)
@@ -122,8 +145,7 @@ pub enum ModelChoice {
 
 impl ModelChoice {
     /// Reads the request's `model` field (`field` names it in errors).
-    /// UNSPECIFIED means AUTO; models of a later milestone are
-    /// UNIMPLEMENTED; unknown numbers are INVALID_ARGUMENT.
+    /// UNSPECIFIED means AUTO; unknown numbers are INVALID_ARGUMENT.
     pub fn from_proto(field: &str, value: i32) -> Result<Self, Error> {
         use pb::ForecastModel as M;
         match M::try_from(value) {
@@ -132,11 +154,8 @@ impl ModelChoice {
             Ok(M::Naive) => Ok(ModelChoice::Model(ModelKind::Naive)),
             Ok(M::SeasonalNaive) => Ok(ModelChoice::Model(ModelKind::SeasonalNaive)),
             Ok(M::MovingAverage) => Ok(ModelChoice::Model(ModelKind::MovingAverage)),
-            Ok(m @ (M::Regression | M::Intermittent)) => Err(Error::Unimplemented(format!(
-                "{field}: {} is not available yet (planned); use AUTO, SEED, NAIVE, \
-                 SEASONAL_NAIVE or MOVING_AVERAGE",
-                m.as_str_name()
-            ))),
+            Ok(M::Regression) => Ok(ModelChoice::Model(ModelKind::Regression)),
+            Ok(M::Intermittent) => Ok(ModelChoice::Model(ModelKind::Intermittent)),
             Err(_) => Err(Error::invalid(
                 field,
                 format!("{value} is not a ForecastModel value"),
@@ -197,11 +216,6 @@ mod tests {
                 ModelChoice::Model(kind)
             );
         }
-        for later in [M::Regression, M::Intermittent] {
-            let e = ModelChoice::from_proto("model", later as i32).unwrap_err();
-            assert!(matches!(e, Error::Unimplemented(_)), "{e:?}");
-            assert!(e.to_string().contains(later.as_str_name()), "{e}");
-        }
         let e = ModelChoice::from_proto("model", 99).unwrap_err();
         assert!(e.to_string().starts_with("model: 99"), "{e}");
     }
@@ -209,7 +223,7 @@ mod tests {
     #[test]
     fn candidates_are_ordered_by_simplicity_and_need_a_backtest_week() {
         let ranks: Vec<usize> = AUTO_CANDIDATES.iter().map(|k| k.complexity()).collect();
-        assert_eq!(ranks, vec![0, 1, 2, 3]);
+        assert_eq!(ranks, (0..AUTO_CANDIDATES.len()).collect::<Vec<_>>());
         assert_eq!(ModelKind::Seed.min_history_days(), 28 + MIN_BACKTEST_STEPS);
         assert_eq!(ModelKind::Naive.min_history_days(), 8 + MIN_BACKTEST_STEPS);
         for kind in AUTO_CANDIDATES {

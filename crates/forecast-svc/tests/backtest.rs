@@ -64,13 +64,13 @@ async fn auto_backtest_reports_the_model_it_would_choose() {
     product(&store.store, "A", 10).await;
     features(&store.store, "A", &synthetic(22, 365), 1).await;
     let mut c = server.client().await;
-    // The windows AUTO selects on for a 28-day forecast: 8 weekly origins.
+    // The windows AUTO selects on for a 28-day forecast: 16 weekly origins.
     let b = c
-        .backtest(req("A", 28, M::Auto, 8))
+        .backtest(req("A", 28, M::Auto, 16))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(b.windows, 8);
+    assert_eq!(b.windows, 16);
     let chosen = b.model.unwrap();
     let f = get(&mut c, "A", 28, M::Auto).await.forecast.unwrap();
     assert_eq!(chosen.model, f.model);
@@ -114,11 +114,15 @@ async fn backtest_bad_input() {
         Code::FailedPrecondition,
         &["have 60 days", "need 84"],
     );
-    expect_status(
-        c.backtest(req("A", 7, M::Intermittent, 0)).await,
-        Code::Unimplemented,
-        &["INTERMITTENT"],
-    );
+    // Every model is available (REGRESSION and INTERMITTENT since issue 9).
+    for model in [M::Intermittent, M::Regression] {
+        let r = c
+            .backtest(req("A", 7, model, 0))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.model.unwrap().model, model as i32);
+    }
     // Short history: fewer windows than asked, and says how many.
     let r = c
         .backtest(req("A", 28, M::Seed, 8))

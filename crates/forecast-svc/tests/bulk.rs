@@ -113,12 +113,6 @@ async fn bad_requests_are_refused_before_streaming() {
         (0, 0, Code::InvalidArgument, "horizon_days"),
         (400, 0, Code::InvalidArgument, "horizon_days"),
         (7, 77, Code::InvalidArgument, "model"),
-        (
-            7,
-            M::Regression as i32,
-            Code::Unimplemented,
-            "FORECAST_MODEL_REGRESSION",
-        ),
     ] {
         let r = c
             .forecast_all(pb::ForecastAllRequest {

@@ -37,7 +37,10 @@ async fn seed_forecast_equals_icc_analytics_end_to_end() {
     let report = icc_analytics::backtest(
         &series,
         &SeedForecaster::new(calendar),
-        &BacktestConfig::default(),
+        &BacktestConfig {
+            windows: forecast_svc::engine::FORECAST_BACKTEST_WINDOWS,
+            ..BacktestConfig::default()
+        },
     )
     .unwrap();
     let values: Vec<f64> = expected.iter().map(|p| p.value).collect();
@@ -102,11 +105,11 @@ async fn auto_with_short_history_falls_back_and_says_so() {
         f.fallback_reason
     );
     assert!(
-        f.fallback_reason.contains("seed (needs 35)"),
+        f.fallback_reason.contains("regression (needs 35)"),
         "{}",
         f.fallback_reason
     );
-    assert!([M::Naive as i32, M::SeasonalNaive as i32].contains(&f.model));
+    assert!([M::SeasonalNaive as i32, M::Intermittent as i32].contains(&f.model));
     // Asking for the seed model itself is refused with the numbers.
     let e = client
         .get_forecast(pb::GetForecastRequest {
@@ -156,13 +159,6 @@ async fn bad_input_gets_precise_codes() {
         Code::InvalidArgument,
         &["model", "42"],
     );
-    for later in [M::Regression, M::Intermittent] {
-        expect_status(
-            c.get_forecast(req("A", 7, later as i32)).await,
-            Code::Unimplemented,
-            &[later.as_str_name()],
-        );
-    }
     expect_status(
         c.get_forecast(req("A", 7, 0)).await,
         Code::FailedPrecondition,

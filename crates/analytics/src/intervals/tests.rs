@@ -59,15 +59,39 @@ fn step_quantiles_and_intervals() {
 
 #[test]
 fn sparse_steps_pool_their_neighbours() {
-    // Three steps with 20 errors each; 40 are wanted per step.
-    let by_step: Vec<Vec<f64>> = (0..3).map(|s| vec![f64::from(s); 20]).collect();
+    // Five steps with 60 errors each; 120 are wanted per step.
+    let by_step: Vec<Vec<f64>> = (0..5).map(|s| vec![f64::from(s); 60]).collect();
     let model = IntervalModel::from_errors(&by_step).unwrap();
-    assert_eq!(model.step(0).pooled, 40); // steps 0 and 1
-    assert_eq!(model.step(1).pooled, 60); // steps 0, 1, 2
-    assert_eq!(model.step(2).pooled, 40); // steps 1 and 2
+    assert_eq!(model.step(0).pooled, 120); // steps 0 and 1
+    assert_eq!(model.step(1).pooled, 180); // steps 0, 1, 2
+    assert_eq!(model.step(4).pooled, 120); // steps 3 and 4
     assert_eq!(model.step(0).q025, 0.0);
     assert_eq!(model.step(0).q975, 1.0);
-    assert_eq!(model.horizon(), 3);
+    assert_eq!(model.horizon(), 5);
+}
+
+#[test]
+fn bounds_take_the_outer_order_statistic_between_observed_errors() {
+    let four = [1.0, 2.0, 3.0, 4.0];
+    // p = 0.3 -> position 1.5: the lower bound takes X1, the upper X2.
+    assert_eq!(lower_quantile(&four, 0.3), 1.0);
+    assert_eq!(upper_quantile(&four, 0.3), 2.0);
+    // Whole positions agree with the interpolated quantile.
+    let nine: Vec<f64> = (1..=9).map(f64::from).collect();
+    for p in [0.1, 0.5, 0.9] {
+        assert_eq!(lower_quantile(&nine, p), quantile(&nine, p));
+        assert_eq!(upper_quantile(&nine, p), quantile(&nine, p));
+    }
+    // Beyond the extremes they clamp.
+    assert_eq!(lower_quantile(&four, 0.01), 1.0);
+    assert_eq!(upper_quantile(&four, 0.99), 4.0);
+    // Whole-unit errors: 0 six times in ten, then 1, 1, 2, 5. The 90%
+    // position 9.9 lies between the errors 2 and 5; an upper bound of 2.9
+    // would cover only 9 of 10 (< 90% of new draws from the same errors
+    // in expectation), 5 covers all.
+    let discrete = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 5.0];
+    assert!((quantile(&discrete, 0.9) - 4.7).abs() < 1e-12);
+    assert_eq!(upper_quantile(&discrete, 0.9), 5.0);
 }
 
 #[test]

@@ -1,0 +1,264 @@
+//! Days a series is closed: known zeros that a model should neither learn
+//! as demand nor forecast as demand, and [`DayTable`], the calendar facts
+//! of a run of days computed once per series.
+//!
+//! A store that closes on Christmas Day sells nothing that day, every
+//! year. Learning those zeros as low demand drags a holiday coefficient
+//! down for every other holiday, and forecasting positive demand for them
+//! misleads reorder advice. The history says which days are closures:
+//!
+//! - a holiday rule of the calendar (e.g. `easter 0`) is *closed* when the
+//!   series sold nothing on every one of its past occurrences (at least
+//!   one) and that is unlikely by chance: with z the share of zero days
+//!   on days that are not holidays and k the occurrences, z^k < 0.05;
+//! - a fixed month and day that is not a holiday in the calendar (a local
+//!   holiday the calendar lacks) is closed when it sold nothing in at least
+//!   2 past years and 366·z^k < 0.05 (366 days were tried, so the test is
+//!   stricter).
+//!
+//! A slow mover with many zero days therefore never gets closures it did
+//! not earn. Only the days before the given training length are read.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::calendar::HolidayCalendar;
+use crate::series::DailySeries;
+
+/// Chance level under which all-zero occurrences count as a closure.
+pub const CLOSED_SIGNIFICANCE: f64 = 0.05;
+
+/// Past years a fixed month-day outside the calendar needs.
+pub const MIN_FIXED_DAY_YEARS: usize = 2;
+
+/// Calendar facts of consecutive days from a start date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayTable {
+    start: NaiveDate,
+    /// 0 = Monday.
+    weekday: Vec<u8>,
+    month: Vec<u8>,
+    day: Vec<u8>,
+    holiday: Vec<bool>,
+    /// Days since 0001-01-01 (chrono's day number).
+    day_number: Vec<i32>,
+    /// (day index, rule index) of every holiday occurrence, by day.
+    occurrences: Vec<(usize, usize)>,
+}
+
+impl DayTable {
+    /// The facts of `len` days from `start` under `calendar`.
+    pub fn new(start: NaiveDate, len: usize, calendar: &HolidayCalendar) -> Self {
+        let mut table = DayTable {
+            start,
+            weekday: Vec::with_capacity(len),
+            month: Vec::with_capacity(len),
+            day: Vec::with_capacity(len),
+            holiday: Vec::with_capacity(len),
+            day_number: Vec::with_capacity(len),
+            occurrences: Vec::new(),
+        };
+        let mut date = start;
+        let mut weekday = start.weekday().num_days_from_monday() as u8;
+        let first_number = start.num_days_from_ce();
+        for i in 0..len {
+            let number = first_number.saturating_add(i32::try_from(i).unwrap_or(i32::MAX));
+            table.weekday.push(weekday);
+            table.month.push(date.month() as u8);
+            table.day.push(date.day() as u8);
+            table.holiday.push(calendar.is_holiday(date));
+            table.day_number.push(number);
+            weekday = (weekday + 1) % 7;
+            if i + 1 < len {
+                date = date.succ_opt().unwrap_or(date);
+            }
+        }
+        if len > 0 {
+            let rules = calendar.rules();
+            for year in start.year()..=date.year() {
+                for (r, rule) in rules.iter().enumerate() {
+                    if let Some(d) = rule.date_in(year)
+                        && d >= start
+                        && d <= date
+                    {
+                        table.occurrences.push(((d - start).num_days() as usize, r));
+                    }
+                }
+            }
+            table.occurrences.sort_unstable();
+        }
+        table
+    }
+
+    /// Days covered.
+    pub fn len(&self) -> usize {
+        self.weekday.len()
+    }
+
+    /// True when no day is covered.
+    pub fn is_empty(&self) -> bool {
+        self.weekday.is_empty()
+    }
+
+    /// The first day.
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// Weekday of day `i`, 0 = Monday.
+    pub fn weekday(&self, i: usize) -> usize {
+        self.weekday[i] as usize
+    }
+
+    /// Whether day `i` is a holiday in the calendar.
+    pub fn is_holiday(&self, i: usize) -> bool {
+        self.holiday[i]
+    }
+
+    /// chrono's day number of day `i` (days from 0001-01-01, day 1).
+    pub fn day_number(&self, i: usize) -> i32 {
+        self.day_number[i]
+    }
+
+    /// (month, day of month) of day `i`.
+    pub fn month_day(&self, i: usize) -> (u32, u32) {
+        (u32::from(self.month[i]), u32::from(self.day[i]))
+    }
+
+    fn rules_on(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.occurrences.partition_point(|&(d, _)| d < i);
+        self.occurrences[from..]
+            .iter()
+            .take_while(move |&&(d, _)| d == i)
+            .map(|&(_, r)| r)
+    }
+}
+
+/// The closures learnt from one history.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClosedDays {
+    /// Indexes of calendar rules that are closures.
+    rules: Vec<usize>,
+    /// (month, day) pairs that are closures.
+    fixed: Vec<(u32, u32)>,
+}
+
+impl ClosedDays {
+    /// No closures.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Learns the closures of `history` under `calendar`.
+    pub fn learn(history: &DailySeries, calendar: &HolidayCalendar) -> Self {
+        let table = DayTable::new(history.start(), history.len(), calendar);
+        Self::learn_prefix(
+            history.units(),
+            history.len(),
+            &table,
+            calendar.rules().len(),
+        )
+    }
+
+    /// Learns from the first `len` values of `units`, whose days `table`
+    /// describes (from the same start); `rules` is the number of calendar
+    /// rules.
+    pub fn learn_prefix(units: &[f64], len: usize, table: &DayTable, rules: usize) -> Self {
+        let len = len.min(units.len()).min(table.len());
+        let (mut zeros, mut days) = (0usize, 0usize);
+        // [month][day] -> (seen, zero) over days that are not holidays.
+        let mut seen = [[(0usize, 0usize); 32]; 13];
+        for (i, &u) in units[..len].iter().enumerate() {
+            if table.is_holiday(i) {
+                continue;
+            }
+            days += 1;
+            let zero = u == 0.0;
+            zeros += usize::from(zero);
+            let (m, d) = table.month_day(i);
+            let cell = &mut seen[m as usize][d as usize];
+            cell.0 += 1;
+            cell.1 += usize::from(zero);
+        }
+        if days == 0 {
+            return Self::none();
+        }
+        let z = zeros as f64 / days as f64;
+        // Occurrences of each rule and whether all were zero.
+        let mut count = vec![0usize; rules];
+        let mut all_zero = vec![true; rules];
+        for &(i, r) in &table.occurrences {
+            if i >= len {
+                break;
+            }
+            if r < rules {
+                count[r] += 1;
+                all_zero[r] &= units[i] == 0.0;
+            }
+        }
+        let closed_rules = (0..rules)
+            .filter(|&r| {
+                count[r] > 0 && all_zero[r] && z.powi(count[r] as i32) < CLOSED_SIGNIFICANCE
+            })
+            .collect();
+        let mut fixed = Vec::new();
+        for (month, row) in seen.iter().enumerate() {
+            for (day, &(k, zero)) in row.iter().enumerate() {
+                if k >= MIN_FIXED_DAY_YEARS
+                    && zero == k
+                    && 366.0 * z.powi(k as i32) < CLOSED_SIGNIFICANCE
+                {
+                    fixed.push((month as u32, day as u32));
+                }
+            }
+        }
+        ClosedDays {
+            rules: closed_rules,
+            fixed,
+        }
+    }
+
+    /// Whether day `i` of `table` is a learnt closure.
+    pub fn is_closed_at(&self, table: &DayTable, i: usize) -> bool {
+        if self.is_empty() || i >= table.len() {
+            return false;
+        }
+        if !self.fixed.is_empty() && self.fixed.contains(&table.month_day(i)) {
+            return true;
+        }
+        !self.rules.is_empty()
+            && table.is_holiday(i)
+            && table.rules_on(i).any(|r| self.rules.contains(&r))
+    }
+
+    /// Whether `date` is a learnt closure.
+    pub fn is_closed(&self, date: NaiveDate, calendar: &HolidayCalendar) -> bool {
+        if self.fixed.contains(&(date.month(), date.day())) {
+            return true;
+        }
+        if self.rules.is_empty() || !calendar.is_holiday(date) {
+            return false;
+        }
+        let rules = calendar.rules();
+        self.rules
+            .iter()
+            .any(|&r| rules.get(r).and_then(|rule| rule.date_in(date.year())) == Some(date))
+    }
+
+    /// True when nothing was learnt.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty() && self.fixed.is_empty()
+    }
+
+    /// Calendar rules (indexes) learnt as closures.
+    pub fn rules(&self) -> &[usize] {
+        &self.rules
+    }
+
+    /// (month, day) pairs learnt as closures.
+    pub fn fixed_days(&self) -> &[(u32, u32)] {
+        &self.fixed
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,667 @@
+//! The `regression` model: ridge regression of daily units on named,
+//! explainable terms.
+//!
+//! For a forecast day t = T + h made at the origin T (the last observed
+//! day):
+//!
+//! ```text
+//! ŷ(t) = b₀ + Σ_d β_d·weekday_d(t)                 six weekday dummies (Monday is the base)
+//!            + Σ_k a_k·sin(2πk·τ) + b_k·cos(2πk·τ)   yearly Fourier terms, τ = day / 365.25
+//!            + γ·holiday(t)                          a holiday in the calendar
+//!            + δ·trend_years(t)                      (t − T) / 365.25
+//!            + Σ_w λ_w·level_w(T)                    mean units of the w days up to T
+//! ```
+//!
+//! Direct multi-step (the default): one set of coefficients per lag L in
+//! `lags`, trained on rows whose level terms end L days before the target
+//! (the training row of day t reads level_w(t − L)); forecast day T + h
+//! uses the set with the largest L ≤ h. So the level coefficients say how
+//! much a recent level predicts the level L days later, which is what a
+//! forecast that far ahead needs: persistent shifts carry over, short
+//! promotions do not. Recursive multi-step (one lag of 1, predictions fed
+//! back into the level terms) is available for comparison.
+//!
+//! Days the series is closed ([`ClosedDays`]) are known zeros: they are
+//! left out of the training rows and forecast as 0 with a `closed_day`
+//! term. Negative predictions are clamped to 0. Yearly terms are used when
+//! the training rows span at least `min_yearly_days`. The ridge penalty applies
+//! to the standardised yearly, trend and level terms; weekday and holiday
+//! effects are left unpenalised.
+//!
+//! [`RegressionModel::fit_origins`] fits every backtest origin of a series
+//! in one pass: the training rows of an earlier origin are a prefix of a
+//! later one's, so running sums are snapshotted at each origin (and older
+//! rows beyond `max_training_days`, or closures learnt at that origin, are
+//! subtracted). A test checks that this equals fitting each prefix alone.
+
+use crate::calendar::HolidayCalendar;
+use crate::closures::{ClosedDays, DayTable};
+use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
+use crate::ridge::{NormalEquations, RidgeFit};
+use crate::series::DailySeries;
+
+/// Days of history the regression needs: four weeks, so every weekday is
+/// seen four times.
+pub const REGRESSION_MIN_HISTORY_DAYS: usize = 28;
+
+/// Fewest days a level window's mean reads before a row is used.
+const MIN_LEVEL_DAYS: usize = 7;
+
+/// Fewest training rows for a lag's fit; with fewer, the lag is not used
+/// for that origin and the smaller lags serve its forecast days.
+const MIN_TRAINING_ROWS: usize = 14;
+
+/// How the target is transformed before the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transform {
+    /// Units as they are.
+    Identity,
+    /// log(1 + units), back-transformed with Duan's smearing factor.
+    Log1p,
+}
+
+/// How a multi-day forecast is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MultiStep {
+    /// Level terms on the day before the target, predictions fed back.
+    Recursive,
+    /// Level terms at the origin; one fit per lag.
+    Direct {
+        /// Training lags in days (the smallest serves the first days).
+        lags: Vec<usize>,
+    },
+}
+
+/// Settings of the regression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegressionConfig {
+    /// Target transform.
+    pub transform: Transform,
+    /// Recursive or direct.
+    pub multi_step: MultiStep,
+    /// Lengths of the recent-level windows, in days.
+    pub level_windows: Vec<usize>,
+    /// Most yearly Fourier harmonics (sin and cos each).
+    pub yearly_harmonics: usize,
+    /// Training days needed before yearly terms are used; with fewer than
+    /// twice as many, only the first two harmonics are (one year of data
+    /// cannot pin down finer yearly detail).
+    pub min_yearly_days: usize,
+    /// Whether a linear trend term is used.
+    pub trend: bool,
+    /// Ridge penalty on the standardised yearly, trend and level terms
+    /// (weekday and holiday terms are not penalised).
+    pub alpha: f64,
+    /// Most recent training days used (older days are ignored).
+    pub max_training_days: usize,
+}
+
+impl Default for RegressionConfig {
+    fn default() -> Self {
+        Self {
+            transform: Transform::Identity,
+            multi_step: MultiStep::Direct {
+                lags: vec![1, 7, 14, 28],
+            },
+            level_windows: vec![7, 28, 91],
+            yearly_harmonics: 3,
+            min_yearly_days: 365,
+            trend: true,
+            alpha: 0.1,
+            max_training_days: 3 * 365,
+        }
+    }
+}
+
+const WEEKDAY_NAMES: [&str; 6] = [
+    "weekday_tue",
+    "weekday_wed",
+    "weekday_thu",
+    "weekday_fri",
+    "weekday_sat",
+    "weekday_sun",
+];
+
+/// Column layout (the same for every fit of one config).
+#[derive(Debug, Clone, PartialEq)]
+struct Layout {
+    harmonics: usize,
+    trend: bool,
+    windows: Vec<usize>,
+    transform: Transform,
+}
+
+impl Layout {
+    fn new(config: &RegressionConfig) -> Self {
+        Self {
+            harmonics: config.yearly_harmonics,
+            trend: config.trend,
+            windows: config.level_windows.clone(),
+            transform: config.transform,
+        }
+    }
+
+    fn width(&self) -> usize {
+        6 + 2 * self.harmonics + 1 + usize::from(self.trend) + self.windows.len()
+    }
+
+    fn yearly_columns(&self) -> std::ops::Range<usize> {
+        6..6 + 2 * self.harmonics
+    }
+
+    fn trend_column(&self) -> Option<usize> {
+        self.trend.then_some(6 + 2 * self.harmonics + 1)
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = WEEKDAY_NAMES.iter().map(|s| s.to_string()).collect();
+        for k in 1..=self.harmonics {
+            names.push(format!("yearly_sin_{k}"));
+            names.push(format!("yearly_cos_{k}"));
+        }
+        names.push("holiday".into());
+        if self.trend {
+            names.push("trend_years".into());
+        }
+        for w in &self.windows {
+            names.push(format!("level_{w}"));
+        }
+        names
+    }
+
+    /// Features of day `t` with level terms over days up to `anchor`
+    /// (inclusive) from `prefix` (prefix sums of units). The trend column
+    /// holds t / 365.25; explanations shift it to the origin.
+    fn fill(
+        &self,
+        out: &mut [f64],
+        table: &DayTable,
+        t: usize,
+        anchor: usize,
+        prefix: &[f64],
+        holiday: bool,
+    ) {
+        out.iter_mut().for_each(|v| *v = 0.0);
+        let weekday = table.weekday(t);
+        if weekday > 0 {
+            out[weekday - 1] = 1.0;
+        }
+        let mut c = 6;
+        if self.harmonics > 0 {
+            let phase = std::f64::consts::TAU * f64::from(table.day_number(t)) / 365.25;
+            let (s1, c1) = phase.sin_cos();
+            let (mut s, mut co) = (s1, c1);
+            for _ in 0..self.harmonics {
+                out[c] = s;
+                out[c + 1] = co;
+                c += 2;
+                // Angle addition: sin/cos of (k+1)·phase.
+                (s, co) = (s * c1 + co * s1, co * c1 - s * s1);
+            }
+        }
+        out[c] = if holiday { 1.0 } else { 0.0 };
+        c += 1;
+        if self.trend {
+            out[c] = t as f64 / 365.25;
+            c += 1;
+        }
+        for &w in &self.windows {
+            let first = (anchor + 1).saturating_sub(w);
+            let mean = (prefix[anchor + 1] - prefix[first]) / (anchor + 1 - first).max(1) as f64;
+            out[c] = match self.transform {
+                Transform::Identity => mean,
+                Transform::Log1p => mean.max(0.0).ln_1p(),
+            };
+            c += 1;
+        }
+    }
+}
+
+fn prefix_sums(units: &[f64]) -> Vec<f64> {
+    let mut prefix = Vec::with_capacity(units.len() + 1);
+    prefix.push(0.0);
+    let mut acc = 0.0;
+    for &u in units {
+        acc += u;
+        prefix.push(acc);
+    }
+    prefix
+}
+
+/// One lag's fit.
+#[derive(Debug, Clone, PartialEq)]
+struct LagFit {
+    lag: usize,
+    fit: RidgeFit,
+    /// Penalty GCV chose.
+    alpha: f64,
+    /// Duan's smearing factor for log1p (1 for the identity).
+    smearing: f64,
+    /// Columns used (yearly terms may be left out).
+    active: Vec<bool>,
+}
+
+/// A fitted regression (for one origin).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegressionModel {
+    config: RegressionConfig,
+    layout: Layout,
+    /// Training days (the origin is day `days - 1`).
+    days: usize,
+    fits: Vec<LagFit>,
+    closed: ClosedDays,
+}
+
+impl RegressionModel {
+    /// Fits on `history`.
+    pub fn fit(
+        history: &DailySeries,
+        calendar: &HolidayCalendar,
+        config: &RegressionConfig,
+    ) -> Result<Self, ForecastError> {
+        let table = DayTable::new(history.start(), history.len(), calendar);
+        let mut models =
+            Self::fit_origins(history.units(), &[history.len()], &table, calendar, config)?;
+        models.pop().ok_or(ForecastError::InsufficientHistory {
+            have: history.len(),
+            need: REGRESSION_MIN_HISTORY_DAYS,
+        })
+    }
+
+    /// One model per origin: the model for training length `o` sees only
+    /// `units[..o]`. `origins` ascending; `table` covers at least the
+    /// longest origin from the series start.
+    // `t` indexes the units, the day table and the masks together.
+    #[allow(clippy::needless_range_loop)]
+    pub fn fit_origins(
+        units: &[f64],
+        origins: &[usize],
+        table: &DayTable,
+        calendar: &HolidayCalendar,
+        config: &RegressionConfig,
+    ) -> Result<Vec<Self>, ForecastError> {
+        let last = origins.last().copied().unwrap_or(0);
+        if let Some(&o) = origins.iter().find(|&&o| o < REGRESSION_MIN_HISTORY_DAYS) {
+            return Err(ForecastError::InsufficientHistory {
+                have: o,
+                need: REGRESSION_MIN_HISTORY_DAYS,
+            });
+        }
+        if last > units.len() || last > table.len() || origins.windows(2).any(|w| w[0] > w[1]) {
+            return Err(ForecastError::InvalidParameter {
+                name: "origins",
+                message: format!(
+                    "origins must ascend within the {} days of the series",
+                    units.len()
+                ),
+            });
+        }
+        let layout = Layout::new(config);
+        let width = layout.width();
+        let prefix = prefix_sums(&units[..last]);
+        let rules = calendar.rules().len();
+        let closures: Vec<ClosedDays> = origins
+            .iter()
+            .map(|&o| ClosedDays::learn_prefix(units, o, table, rules))
+            .collect();
+        let lags: Vec<usize> = match &config.multi_step {
+            MultiStep::Recursive => vec![1],
+            MultiStep::Direct { lags } => {
+                let mut l: Vec<usize> = lags.iter().map(|&l| l.max(1)).collect();
+                l.sort_unstable();
+                l.dedup();
+                if l.is_empty() { vec![1] } else { l }
+            }
+        };
+        let target = |u: f64| match config.transform {
+            Transform::Identity => u,
+            Transform::Log1p => u.max(0.0).ln_1p(),
+        };
+
+        // Weekday and holiday effects are well determined: no penalty.
+        let penalties: Vec<f64> = (0..width)
+            .map(|c| {
+                if c < 6 || c == 6 + 2 * layout.harmonics {
+                    0.0
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let mut per_origin: Vec<Vec<LagFit>> = vec![Vec::new(); origins.len()];
+        let mut x = vec![0.0; width];
+        for &lag in &lags {
+            let min_t = lag + MIN_LEVEL_DAYS - 1;
+            // Training rows of origin o: t in first(o)..o.
+            let first = |o: usize| min_t.max(o.saturating_sub(config.max_training_days));
+            let usable: Vec<bool> = origins
+                .iter()
+                .map(|&o| o >= first(o) + MIN_TRAINING_ROWS)
+                .collect();
+            if !usable.iter().any(|&u| u) {
+                continue;
+            }
+            // Boundaries where a snapshot of the running sums is taken.
+            let mut marks: Vec<usize> = origins
+                .iter()
+                .zip(&usable)
+                .filter(|(_, u)| **u)
+                .flat_map(|(&o, _)| [first(o), o])
+                .collect();
+            marks.sort_unstable();
+            marks.dedup();
+            let mut snapshots: Vec<(usize, NormalEquations)> = Vec::with_capacity(marks.len());
+            let mut eq = NormalEquations::new(width);
+            let mut next = 0;
+            let end = marks.last().copied().unwrap_or(0);
+            for t in min_t..=end {
+                while next < marks.len() && marks[next] == t {
+                    snapshots.push((t, eq.clone()));
+                    next += 1;
+                }
+                if t == end {
+                    break;
+                }
+                layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
+                eq.add(&x, target(units[t]));
+            }
+            let at = |mark: usize| snapshots.iter().find(|(m, _)| *m == mark).map(|(_, e)| e);
+            for (w, &o) in origins.iter().enumerate() {
+                if !usable[w] {
+                    continue;
+                }
+                let (Some(upto), Some(from)) = (at(o), at(first(o))) else {
+                    continue;
+                };
+                let mut eq_o = upto.since(from);
+                let closed = &closures[w];
+                let mut rows: Vec<usize> = Vec::new();
+                for t in first(o)..o {
+                    if closed.is_closed_at(table, t) {
+                        layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
+                        eq_o.remove(&x, target(units[t]));
+                        rows.push(t);
+                    }
+                }
+                let span = o - first(o);
+                let yearly = span >= config.min_yearly_days && layout.harmonics > 0;
+                let harmonics = if span >= 2 * config.min_yearly_days {
+                    layout.harmonics
+                } else {
+                    layout.harmonics.min(2)
+                };
+                let yearly_columns = layout.yearly_columns();
+                let active: Vec<bool> = (0..width)
+                    .map(|c| {
+                        !yearly_columns.contains(&c)
+                            || (yearly && c < yearly_columns.start + 2 * harmonics)
+                    })
+                    .collect();
+                let fit = eq_o.solve_weighted(config.alpha, &penalties, &active)?;
+                let alpha = config.alpha;
+                let smearing = match config.transform {
+                    Transform::Identity => 1.0,
+                    Transform::Log1p => {
+                        let (mut sum, mut count) = (0.0, 0usize);
+                        for t in first(o)..o {
+                            if closed.is_closed_at(table, t) {
+                                continue;
+                            }
+                            layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
+                            sum += (target(units[t]) - fit.predict(&x)).exp();
+                            count += 1;
+                        }
+                        if count > 0 && sum.is_finite() {
+                            sum / count as f64
+                        } else {
+                            1.0
+                        }
+                    }
+                };
+                per_origin[w].push(LagFit {
+                    lag,
+                    fit,
+                    alpha,
+                    smearing,
+                    active,
+                });
+            }
+        }
+        origins
+            .iter()
+            .zip(per_origin)
+            .zip(closures)
+            .map(|((&o, fits), closed)| {
+                if fits.is_empty() {
+                    return Err(ForecastError::InsufficientHistory {
+                        have: o,
+                        need: REGRESSION_MIN_HISTORY_DAYS,
+                    });
+                }
+                Ok(RegressionModel {
+                    config: config.clone(),
+                    layout: layout.clone(),
+                    days: o,
+                    fits,
+                    closed,
+                })
+            })
+            .collect()
+    }
+
+    /// Term names, in coefficient order.
+    pub fn term_names(&self) -> Vec<String> {
+        self.layout.names()
+    }
+
+    /// Training lags fitted, ascending.
+    pub fn lags(&self) -> Vec<usize> {
+        self.fits.iter().map(|f| f.lag).collect()
+    }
+
+    /// The intercept of the fit for `lag`.
+    pub fn intercept(&self, lag: usize) -> Option<f64> {
+        self.lag_fit(lag).map(|f| f.fit.intercept)
+    }
+
+    /// The penalty used for `lag`.
+    pub fn alpha(&self, lag: usize) -> Option<f64> {
+        self.lag_fit(lag).map(|f| f.alpha)
+    }
+
+    /// The coefficient of a named term in the fit for `lag`.
+    pub fn coefficient(&self, lag: usize, name: &str) -> Option<f64> {
+        let i = self.term_names().iter().position(|n| n == name)?;
+        self.lag_fit(lag).map(|f| f.fit.coefficients[i])
+    }
+
+    /// The closures learnt from the history.
+    pub fn closed_days(&self) -> &ClosedDays {
+        &self.closed
+    }
+
+    fn lag_fit(&self, lag: usize) -> Option<&LagFit> {
+        self.fits.iter().find(|f| f.lag == lag)
+    }
+
+    /// The fit serving forecast step `h` (1-based): the largest lag ≤ h.
+    fn fit_for_step(&self, h: usize) -> &LagFit {
+        self.fits
+            .iter()
+            .rev()
+            .find(|f| f.lag <= h)
+            .unwrap_or(&self.fits[0])
+    }
+
+    /// Forecast values for `horizon` days after the first `self.days`
+    /// values of `units`, whose days `table` describes (it must cover the
+    /// forecast days too), with the explanation of each when `explain`.
+    fn predict(
+        &self,
+        units: &[f64],
+        table: &DayTable,
+        horizon: usize,
+        explain: bool,
+    ) -> (Vec<f64>, Vec<Explanation>) {
+        let n = self.days;
+        let mut prefix = prefix_sums(&units[..n]);
+        prefix.reserve(horizon);
+        let names = if explain {
+            self.layout.names()
+        } else {
+            Vec::new()
+        };
+        let mut x = vec![0.0; self.layout.width()];
+        let origin = n - 1;
+        let mut values = Vec::with_capacity(horizon);
+        let mut explanations = Vec::new();
+        let trend_column = self.layout.trend_column();
+        let recursive = self.config.multi_step == MultiStep::Recursive;
+        for step in 0..horizon {
+            let t = n + step;
+            let lag_fit = self.fit_for_step(step + 1);
+            let anchor = if recursive { t - 1 } else { origin };
+            let closed = self.closed.is_closed_at(table, t);
+            let holiday = table.is_holiday(t) && !closed;
+            self.layout.fill(&mut x, table, t, anchor, &prefix, holiday);
+            let linear = lag_fit.fit.predict(&x);
+            let mut value = match self.config.transform {
+                Transform::Identity => linear,
+                Transform::Log1p => lag_fit.smearing * linear.exp() - 1.0,
+            };
+            if !value.is_finite() {
+                value = 0.0;
+            }
+            let clamped = closed || value < 0.0;
+            if closed {
+                value = 0.0;
+            }
+            value = value.max(0.0);
+            if explain {
+                // Trend relative to the origin; the intercept absorbs the shift.
+                let mut intercept = lag_fit.fit.intercept;
+                let mut terms = Vec::with_capacity(names.len() + 2);
+                for (c, name) in names.iter().enumerate() {
+                    let coef = lag_fit.fit.coefficients[c];
+                    if !lag_fit.active[c] {
+                        continue;
+                    }
+                    let mut v = x[c];
+                    if Some(c) == trend_column {
+                        v = (t as f64 - origin as f64) / 365.25;
+                        intercept += coef * origin as f64 / 365.25;
+                    }
+                    terms.push(Term::new(name.clone(), v, coef));
+                }
+                let mut e = Explanation::new(intercept, terms);
+                if self.config.transform == Transform::Log1p && !closed {
+                    let shift = value - e.unclamped;
+                    e.terms.push(Term::new("log1p_back_transform", 1.0, shift));
+                    e = Explanation::new(e.intercept, e.terms);
+                }
+                if closed {
+                    let rest = e.unclamped;
+                    e.terms.push(Term::new("closed_day", 1.0, -rest));
+                    e = Explanation::new(e.intercept, e.terms);
+                }
+                e.clamped = clamped;
+                explanations.push(e);
+            }
+            values.push(value);
+            let last = prefix[prefix.len() - 1];
+            prefix.push(last + value);
+        }
+        (values, explanations)
+    }
+
+    /// Forecasts `horizon` days after `history` (the series it was fitted
+    /// on), with an explanation per day.
+    pub fn forecast(
+        &self,
+        history: &DailySeries,
+        calendar: &HolidayCalendar,
+        horizon: usize,
+    ) -> Result<Vec<ForecastPoint>, ForecastError> {
+        check_horizon(horizon)?;
+        if history.len() < self.days {
+            return Err(ForecastError::InsufficientHistory {
+                have: history.len(),
+                need: self.days,
+            });
+        }
+        let table = DayTable::new(history.start(), self.days + horizon, calendar);
+        let (values, explanations) = self.predict(history.units(), &table, horizon, true);
+        Ok(values
+            .into_iter()
+            .zip(explanations)
+            .enumerate()
+            .map(|(step, (value, explanation))| ForecastPoint {
+                date: history.date_of(self.days + step),
+                value,
+                explanation,
+            })
+            .collect())
+    }
+}
+
+/// Fits and forecasts the regression in one call, for backtests.
+#[derive(Debug, Clone)]
+pub struct RegressionForecaster {
+    calendar: HolidayCalendar,
+    config: RegressionConfig,
+}
+
+impl RegressionForecaster {
+    /// A regression forecaster with `config`.
+    pub fn new(calendar: HolidayCalendar, config: RegressionConfig) -> Self {
+        Self { calendar, config }
+    }
+}
+
+impl Forecaster for RegressionForecaster {
+    fn name(&self) -> &str {
+        "regression"
+    }
+
+    fn min_history(&self) -> usize {
+        REGRESSION_MIN_HISTORY_DAYS
+    }
+
+    fn forecast(
+        &self,
+        history: &DailySeries,
+        horizon: usize,
+    ) -> Result<Vec<ForecastPoint>, ForecastError> {
+        check_horizon(horizon)?;
+        RegressionModel::fit(history, &self.calendar, &self.config)?.forecast(
+            history,
+            &self.calendar,
+            horizon,
+        )
+    }
+
+    fn forecast_origins(
+        &self,
+        series: &DailySeries,
+        origins: &[usize],
+        horizon: usize,
+    ) -> Result<Vec<Vec<f64>>, ForecastError> {
+        check_horizon(horizon)?;
+        let last = origins.last().copied().unwrap_or(0);
+        let table = DayTable::new(series.start(), last + horizon, &self.calendar);
+        let models = RegressionModel::fit_origins(
+            series.units(),
+            origins,
+            &table,
+            &self.calendar,
+            &self.config,
+        )?;
+        Ok(models
+            .iter()
+            .map(|m| m.predict(series.units(), &table, horizon, false).0)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+use chrono::{Datelike, NaiveDate};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, Normal};
+
+use super::*;
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 1, 4).unwrap() // a Monday
+}
+
+fn build(days: usize, seed: u64, noise: f64, mean: impl Fn(NaiveDate) -> f64) -> DailySeries {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let normal = Normal::new(0.0, noise).unwrap();
+    let units = (0..days)
+        .map(|i| {
+            let d = start() + chrono::Days::new(i as u64);
+            mean(d) + normal.sample(&mut rng)
+        })
+        .collect();
+    DailySeries::new(start(), units).unwrap()
+}
+
+const WEEKLY: [f64; 7] = [0.0, 1.0, 2.0, 3.0, 5.0, 9.0, 6.0];
+
+/// A weekday pattern (Monday 0, Tuesday +1, ..., Saturday +9, Sunday +6
+/// units) on a level of 20 with N(0, 1) noise over two years: every fit's
+/// weekday coefficients (relative to Monday) are within 0.4 units of the
+/// truth (about three standard errors of a weekday mean difference).
+#[test]
+fn recovers_a_day_of_week_pattern() {
+    let calendar = HolidayCalendar::empty();
+    let s = build(728, 1, 1.0, |d| {
+        20.0 + WEEKLY[d.weekday().num_days_from_monday() as usize]
+    });
+    let m = RegressionModel::fit(&s, &calendar, &RegressionConfig::default()).unwrap();
+    assert_eq!(m.lags(), vec![1, 7, 14, 28]);
+    for lag in m.lags() {
+        for (i, name) in WEEKDAY_NAMES.iter().enumerate() {
+            let c = m.coefficient(lag, name).unwrap();
+            assert!(
+                (c - WEEKLY[i + 1]).abs() < 0.4,
+                "lag {lag} {name}: {c} vs {}",
+                WEEKLY[i + 1]
+            );
+        }
+    }
+    let f = m.forecast(&s, &calendar, 28).unwrap();
+    for p in &f {
+        let truth = 20.0 + WEEKLY[p.date.weekday().num_days_from_monday() as usize];
+        assert!(
+            (p.value - truth).abs() < 0.6,
+            "{}: {} vs {truth}",
+            p.date,
+            p.value
+        );
+    }
+}
+
+/// A yearly sine of amplitude 10 on a level of 50 with N(0, 2) noise,
+/// about three years: the 28-day forecast follows the sine, its mean
+/// absolute deviation from the true mean below 1.5 units (15% of the
+/// amplitude, under the noise's standard deviation; the ridge penalty on
+/// the yearly terms shrinks them a little).
+#[test]
+fn recovers_a_yearly_sine() {
+    let calendar = HolidayCalendar::empty();
+    let truth = |d: NaiveDate| {
+        50.0 + 10.0 * (std::f64::consts::TAU * f64::from(d.num_days_from_ce()) / 365.25).sin()
+    };
+    for (seed, days) in [(2, 1095), (3, 1000), (4, 1150)] {
+        let s = build(days, seed, 2.0, truth);
+        let m = RegressionModel::fit(&s, &calendar, &RegressionConfig::default()).unwrap();
+        let f = m.forecast(&s, &calendar, 28).unwrap();
+        let mad = f
+            .iter()
+            .map(|p| (p.value - truth(p.date)).abs())
+            .sum::<f64>()
+            / 28.0;
+        assert!(mad < 1.5, "seed {seed}: mean absolute deviation {mad}");
+        // The recent-level terms carry part of the season (a 91-day mean
+        // in summer is high). Without them the first harmonic carries it
+        // all: amplitude within 15% of 10, the ridge penalty shrinking it
+        // a little.
+        let plain = RegressionConfig {
+            level_windows: vec![],
+            ..RegressionConfig::default()
+        };
+        let m = RegressionModel::fit(&s, &calendar, &plain).unwrap();
+        let (a, b) = (
+            m.coefficient(28, "yearly_sin_1").unwrap(),
+            m.coefficient(28, "yearly_cos_1").unwrap(),
+        );
+        let amplitude = a.hypot(b);
+        assert!(
+            (amplitude - 10.0).abs() < 1.5,
+            "seed {seed}: amplitude {amplitude}"
+        );
+        assert!(
+            b.abs() < 1.5,
+            "seed {seed}: the phase is the sine's ({a}, {b})"
+        );
+    }
+}
+
+#[test]
+fn explanations_add_up_and_trend_reads_from_the_origin() {
+    let calendar = HolidayCalendar::builtin();
+    let s = build(800, 5, 3.0, |d| {
+        30.0 + 0.02 * f64::from(d.ordinal()) + WEEKLY[d.weekday().num_days_from_monday() as usize]
+    });
+    let m = RegressionModel::fit(&s, &calendar, &RegressionConfig::default()).unwrap();
+    let f = m.forecast(&s, &calendar, 40).unwrap();
+    for (h, p) in f.iter().enumerate() {
+        let e = &p.explanation;
+        let sum = e
+            .terms
+            .iter()
+            .fold(e.intercept, |acc, t| acc + t.contribution);
+        assert_eq!(sum, e.unclamped);
+        assert!((e.unclamped.max(0.0) - p.value).abs() < 1e-9 || e.clamped);
+        let trend = e.terms.iter().find(|t| t.name == "trend_years").unwrap();
+        assert!((trend.value - (h + 1) as f64 / 365.25).abs() < 1e-12);
+        for t in &e.terms {
+            assert!((t.value * t.coefficient - t.contribution).abs() < 1e-12);
+        }
+    }
+    assert_eq!(f[0].date, s.date_of(800));
+}
+
+#[test]
+fn origins_share_the_running_sums_and_equal_separate_fits() {
+    let calendar = HolidayCalendar::builtin();
+    // Christmas is a closure (zero every year), so later origins learn it.
+    let s = build(1300, 6, 2.0, |d| {
+        if d.month() == 12 && d.day() == 25 {
+            -100.0
+        } else {
+            15.0 + WEEKLY[d.weekday().num_days_from_monday() as usize]
+        }
+    });
+    let units: Vec<f64> = s.units().iter().map(|u| u.max(0.0).round()).collect();
+    let s = DailySeries::new(s.start(), units).unwrap();
+    for config in [
+        RegressionConfig::default(),
+        RegressionConfig {
+            multi_step: MultiStep::Recursive,
+            max_training_days: 500,
+            ..RegressionConfig::default()
+        },
+        RegressionConfig {
+            transform: Transform::Log1p,
+            ..RegressionConfig::default()
+        },
+    ] {
+        let f = RegressionForecaster::new(calendar.clone(), config);
+        let origins = [40, 300, 356, 400, 800, 1272];
+        let together = f.forecast_origins(&s, &origins, 28).unwrap();
+        for (o, values) in origins.iter().zip(together) {
+            let prefix = s.truncated(s.date_of(o - 1)).unwrap();
+            let alone: Vec<f64> = f
+                .forecast(&prefix, 28)
+                .unwrap()
+                .iter()
+                .map(|p| p.value)
+                .collect();
+            for (a, b) in alone.iter().zip(&values) {
+                assert!(
+                    (a - b).abs() < 1e-6 * a.abs().max(1.0),
+                    "origin {o}: {a} vs {b}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_learnt_closure_is_forecast_as_zero() {
+    let calendar = HolidayCalendar::builtin();
+    let s = build(3 * 365, 7, 1.0, |d| {
+        if d.month() == 12 && d.day() == 25 {
+            -50.0
+        } else {
+            12.0
+        }
+    });
+    let units: Vec<f64> = s.units().iter().map(|u| u.max(0.0)).collect();
+    let s = DailySeries::new(s.start(), units).unwrap();
+    // The series ends on 2024-01-02; forecast to the next Christmas.
+    let m = RegressionModel::fit(&s, &calendar, &RegressionConfig::default()).unwrap();
+    let f = m.forecast(&s, &calendar, 365).unwrap();
+    let christmas = f
+        .iter()
+        .find(|p| p.date.month() == 12 && p.date.day() == 25)
+        .unwrap();
+    assert_eq!(christmas.value, 0.0);
+    assert!(christmas.explanation.clamped);
+    assert_eq!(
+        christmas.explanation.terms.last().unwrap().name,
+        "closed_day"
+    );
+    assert!(christmas.explanation.unclamped.abs() < 1e-9);
+    let boxing = f
+        .iter()
+        .find(|p| p.date.month() == 12 && p.date.day() == 26)
+        .unwrap();
+    assert!(boxing.value > 5.0, "Boxing Day sells: {}", boxing.value);
+}
+
+#[test]
+fn degenerate_histories_do_not_panic() {
+    let calendar = HolidayCalendar::builtin();
+    let f = RegressionForecaster::new(calendar, RegressionConfig::default());
+    for units in [vec![0.0; 60], vec![4.0; 60], vec![4.0; 28], vec![1e6; 400]] {
+        let s = DailySeries::new(start(), units.clone()).unwrap();
+        let points = f.forecast(&s, 28).unwrap();
+        for p in &points {
+            assert!(p.value.is_finite() && p.value >= 0.0);
+            assert!(
+                (p.value - units[0]).abs() < 1e-6 * units[0].max(1.0),
+                "{}",
+                p.value
+            );
+        }
+    }
+    let short = DailySeries::new(start(), vec![1.0; 27]).unwrap();
+    assert!(matches!(
+        f.forecast(&short, 7),
+        Err(ForecastError::InsufficientHistory { have: 27, need: 28 })
+    ));
+    let s = DailySeries::new(start(), vec![1.0; 60]).unwrap();
+    assert!(f.forecast(&s, 0).is_err());
+    assert!(
+        f.forecast_origins(&s, &[50, 40], 7).is_err(),
+        "origins must ascend"
+    );
+}

@@ -1,0 +1,236 @@
+//! Ridge regression on standardised features, from accumulated normal
+//! equations.
+//!
+//! The fit minimises (1/n)·‖yc − Xs·b‖² + α‖b‖², where Xs is the design
+//! with each column centred and scaled to unit variance and yc the centred
+//! target; coefficients are mapped back to the original columns and the
+//! intercept is ȳ − x̄·coef (it is not penalised). This is elastic net with
+//! `l1_ratio` 0 and `penalty` α in linfa-elasticnet's parametrisation, and
+//! OLS (linfa-linear) when α is 0 and the design has full rank; the tests
+//! check both.
+//!
+//! The sums are accumulated row by row ([`NormalEquations::add`]) and the
+//! p×p system is solved with linfa-linalg's Cholesky factorisation, so a
+//! fit costs one pass over the rows plus O(p³): cheap enough to refit at
+//! every backtest origin. The penalty can be weighted per column
+//! ([`NormalEquations::solve_weighted`]), e.g. 0 for well-determined
+//! weekday effects. A column that does not vary in the training rows
+//! (a weekday never seen, a holiday flag never set) gets coefficient 0.
+
+use linfa_linalg::cholesky::SolveC;
+use ndarray::{Array2, ArrayView1, ArrayView2};
+
+use crate::regression::RegressionError;
+
+/// Variance under which a column counts as constant.
+const MIN_VARIANCE: f64 = 1e-12;
+
+/// A fitted ridge model `y = intercept + coefficients · x`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RidgeFit {
+    /// The intercept.
+    pub intercept: f64,
+    /// One coefficient per column, in column order.
+    pub coefficients: Vec<f64>,
+    /// Rows fitted.
+    pub rows: usize,
+}
+
+impl RidgeFit {
+    /// `intercept + Σ coefficient_i · x_i`, in column order.
+    pub fn predict(&self, x: &[f64]) -> f64 {
+        self.coefficients
+            .iter()
+            .zip(x)
+            .fold(self.intercept, |acc, (c, v)| acc + c * v)
+    }
+}
+
+/// Running sums of a least-squares problem with `p` columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NormalEquations {
+    p: usize,
+    n: usize,
+    sum_x: Vec<f64>,
+    sum_y: f64,
+    sum_yy: f64,
+    /// Row-major p×p, upper triangle filled.
+    sum_xx: Vec<f64>,
+    sum_xy: Vec<f64>,
+}
+
+impl NormalEquations {
+    /// Empty sums for `p` columns.
+    pub fn new(p: usize) -> Self {
+        Self {
+            p,
+            n: 0,
+            sum_x: vec![0.0; p],
+            sum_y: 0.0,
+            sum_yy: 0.0,
+            sum_xx: vec![0.0; p * p],
+            sum_xy: vec![0.0; p],
+        }
+    }
+
+    /// Rows added so far.
+    pub fn rows(&self) -> usize {
+        self.n
+    }
+
+    /// Adds one row (`x.len()` must be p; extra values are ignored).
+    pub fn add(&mut self, x: &[f64], y: f64) {
+        let p = self.p;
+        self.n += 1;
+        self.sum_y += y;
+        self.sum_yy += y * y;
+        for j in 0..p {
+            let xj = x[j];
+            self.sum_x[j] += xj;
+            self.sum_xy[j] += xj * y;
+            let row = &mut self.sum_xx[j * p..(j + 1) * p];
+            for k in j..p {
+                row[k] += xj * x[k];
+            }
+        }
+    }
+
+    /// Removes a row added before (e.g. a day later found to be a closure).
+    pub fn remove(&mut self, x: &[f64], y: f64) {
+        let p = self.p;
+        self.n = self.n.saturating_sub(1);
+        self.sum_y -= y;
+        self.sum_yy -= y * y;
+        for j in 0..p {
+            let xj = x[j];
+            self.sum_x[j] -= xj;
+            self.sum_xy[j] -= xj * y;
+            let row = &mut self.sum_xx[j * p..(j + 1) * p];
+            for k in j..p {
+                row[k] -= xj * x[k];
+            }
+        }
+    }
+
+    /// The sums of the rows in `self` but not in `earlier` (a snapshot of
+    /// the same accumulation taken before): the rows added in between.
+    pub fn since(&self, earlier: &NormalEquations) -> NormalEquations {
+        let sub = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x - y).collect();
+        NormalEquations {
+            p: self.p,
+            n: self.n.saturating_sub(earlier.n),
+            sum_x: sub(&self.sum_x, &earlier.sum_x),
+            sum_y: self.sum_y - earlier.sum_y,
+            sum_yy: self.sum_yy - earlier.sum_yy,
+            sum_xx: sub(&self.sum_xx, &earlier.sum_xx),
+            sum_xy: sub(&self.sum_xy, &earlier.sum_xy),
+        }
+    }
+
+    /// Solves the ridge problem with penalty `alpha` (≥ 0) on every column.
+    pub fn solve(&self, alpha: f64) -> Result<RidgeFit, RegressionError> {
+        self.solve_weighted(alpha, &[], &[])
+    }
+
+    /// Solves with penalty `alpha·weights[j]` on standardised column j
+    /// (weight 1 where `weights` is short), using only the columns whose
+    /// entry in `active` is true (all when `active` is short); the others
+    /// get coefficient 0. A weight of 0 leaves a column unpenalised.
+    pub fn solve_weighted(
+        &self,
+        alpha: f64,
+        weights: &[f64],
+        active: &[bool],
+    ) -> Result<RidgeFit, RegressionError> {
+        let (p, n) = (self.p, self.n);
+        if n < 2 {
+            return Err(RegressionError::TooFewRows { rows: n, need: 2 });
+        }
+        if p == 0 {
+            return Err(RegressionError::NoFeatures);
+        }
+        let nf = n as f64;
+        let mean: Vec<f64> = self.sum_x.iter().map(|s| s / nf).collect();
+        let y_mean = self.sum_y / nf;
+        let cov = |j: usize, k: usize| {
+            let (a, b) = if j <= k { (j, k) } else { (k, j) };
+            self.sum_xx[a * p + b] / nf - mean[a] * mean[b]
+        };
+        let kept: Vec<usize> = (0..p)
+            .filter(|&j| active.get(j).copied().unwrap_or(true))
+            .filter(|&j| cov(j, j) > MIN_VARIANCE * (1.0 + mean[j] * mean[j]))
+            .collect();
+        let mut coefficients = vec![0.0; p];
+        if !kept.is_empty() {
+            let m = kept.len();
+            let sd: Vec<f64> = kept.iter().map(|&j| cov(j, j).sqrt()).collect();
+            let mut a = Array2::<f64>::zeros((m, m));
+            let mut r = Array2::<f64>::zeros((m, 1));
+            for (i, &j) in kept.iter().enumerate() {
+                for (c, &k) in kept.iter().enumerate() {
+                    a[(i, c)] = cov(j, k) / (sd[i] * sd[c]);
+                }
+                let weight = weights.get(j).copied().unwrap_or(1.0).max(0.0);
+                a[(i, i)] += alpha.max(0.0) * weight;
+                r[(i, 0)] = (self.sum_xy[j] / nf - mean[j] * y_mean) / sd[i];
+            }
+            let solution = match a.clone().solvec(&r) {
+                Ok(s) => s,
+                Err(_) => {
+                    // Singular (collinear columns left unpenalised): a
+                    // vanishing ridge picks the smallest solution.
+                    for i in 0..m {
+                        a[(i, i)] += 1e-8;
+                    }
+                    a.solvec(&r)
+                        .map_err(|e| RegressionError::Solver(e.to_string()))?
+                }
+            };
+            for (i, &j) in kept.iter().enumerate() {
+                coefficients[j] = solution[(i, 0)] / sd[i];
+            }
+        }
+        if coefficients.iter().any(|c| !c.is_finite()) {
+            return Err(RegressionError::Solver(
+                "non-finite ridge coefficients".into(),
+            ));
+        }
+        let intercept = y_mean
+            - mean
+                .iter()
+                .zip(&coefficients)
+                .map(|(m, c)| m * c)
+                .sum::<f64>();
+        Ok(RidgeFit {
+            intercept,
+            coefficients,
+            rows: n,
+        })
+    }
+}
+
+/// Fits ridge regression with penalty `alpha` on a design matrix.
+pub fn fit_ridge(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView1<'_, f64>,
+    alpha: f64,
+) -> Result<RidgeFit, RegressionError> {
+    let (rows, cols) = x.dim();
+    if rows != y.len() {
+        return Err(RegressionError::ShapeMismatch {
+            rows,
+            targets: y.len(),
+        });
+    }
+    let mut eq = NormalEquations::new(cols);
+    for (r, row) in x.rows().into_iter().enumerate() {
+        if !y[r].is_finite() || row.iter().any(|v| !v.is_finite()) {
+            return Err(RegressionError::NonFinite { row: r });
+        }
+        eq.add(&row.to_vec(), y[r]);
+    }
+    eq.solve(alpha)
+}
+
+#[cfg(test)]
+mod tests;
