@@ -10,7 +10,12 @@
 //!            + γ·holiday(t)                          a holiday in the calendar
 //!            + δ·trend_years(t)                      (t − T) / 365.25
 //!            + Σ_w λ_w·level_w(T)                    mean units of the w days up to T
+//!            + Σ_d μ_d·weekday_d(t)·level_28(T)      weekday uplifts that scale with the level
 //! ```
+//!
+//! The last terms make the weekday pattern partly multiplicative: a shop
+//! selling twice as much sells twice the Saturday extra. Every term is
+//! named in the explanation (`weekday_sat`, `weekday_sat_x_level_28`, ...).
 //!
 //! Direct multi-step (the default): one set of coefficients per lag L in
 //! `lags`, trained on rows whose level terms end L days before the target
@@ -94,6 +99,9 @@ pub struct RegressionConfig {
     pub alpha: f64,
     /// Most recent training days used (older days are ignored).
     pub max_training_days: usize,
+    /// Window of the level that scales weekday terms (a weekday uplift
+    /// proportional to the recent level); none when unset.
+    pub weekday_level: Option<usize>,
 }
 
 impl Default for RegressionConfig {
@@ -109,6 +117,7 @@ impl Default for RegressionConfig {
             trend: true,
             alpha: 0.1,
             max_training_days: 3 * 365,
+            weekday_level: Some(28),
         }
     }
 }
@@ -129,6 +138,7 @@ struct Layout {
     trend: bool,
     windows: Vec<usize>,
     transform: Transform,
+    weekday_level: Option<usize>,
 }
 
 impl Layout {
@@ -138,11 +148,16 @@ impl Layout {
             trend: config.trend,
             windows: config.level_windows.clone(),
             transform: config.transform,
+            weekday_level: config.weekday_level,
         }
     }
 
     fn width(&self) -> usize {
-        6 + 2 * self.harmonics + 1 + usize::from(self.trend) + self.windows.len()
+        6 + 2 * self.harmonics
+            + 1
+            + usize::from(self.trend)
+            + self.windows.len()
+            + if self.weekday_level.is_some() { 6 } else { 0 }
     }
 
     fn yearly_columns(&self) -> std::ops::Range<usize> {
@@ -165,6 +180,11 @@ impl Layout {
         }
         for w in &self.windows {
             names.push(format!("level_{w}"));
+        }
+        if let Some(w) = self.weekday_level {
+            for name in WEEKDAY_NAMES {
+                names.push(format!("{name}_x_level_{w}"));
+            }
         }
         names
     }
@@ -213,6 +233,13 @@ impl Layout {
                 Transform::Log1p => mean.max(0.0).ln_1p(),
             };
             c += 1;
+        }
+        if let Some(w) = self.weekday_level
+            && weekday > 0
+        {
+            let first = (anchor + 1).saturating_sub(w);
+            let mean = (prefix[anchor + 1] - prefix[first]) / (anchor + 1 - first).max(1) as f64;
+            out[c + weekday - 1] = mean;
         }
     }
 }

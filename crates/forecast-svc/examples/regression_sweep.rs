@@ -37,6 +37,7 @@ fn variants() -> Vec<(String, RegressionConfig)> {
                 "trend" => c.trend = nums[0] > 0.0,
                 "train" => c.max_training_days = nums[0] as usize,
                 "log1p" => c.transform = Transform::Log1p,
+                "wdl" => c.weekday_level = nums.first().map(|&x| x as usize),
                 _ => {}
             }
         }
@@ -86,6 +87,8 @@ fn variants() -> Vec<(String, RegressionConfig)> {
     add("train_365", &|c| c.max_training_days = 365);
     add("train_730", &|c| c.max_training_days = 730);
     add("train_all", &|c| c.max_training_days = 36_600);
+    add("no_weekday_x_level", &|c| c.weekday_level = None);
+    add("weekday_x_level_91", &|c| c.weekday_level = Some(91));
     v
 }
 
