@@ -18,9 +18,10 @@
 //! named in the explanation (`weekday_sat`, `weekday_sat_x_level_28`, ...).
 //!
 //! Direct multi-step (the default): one set of coefficients per lag L in
-//! `lags`, trained on rows whose level terms end L days before the target
-//! (the training row of day t reads level_w(t − L)); forecast day T + h
-//! uses the set with the largest L ≤ h. So the level coefficients say how
+//! `lags` (7 and 28 days), trained on rows whose level terms end L days
+//! before the target (the training row of day t reads level_w(t − L));
+//! forecast day T + h uses the set with the largest L ≤ h (the 7-day set
+//! for the first four weeks, the 28-day set after). So the level coefficients say how
 //! much a recent level predicts the level L days later, which is what a
 //! forecast that far ahead needs: persistent shifts carry over, short
 //! promotions do not. Recursive multi-step (one lag of 1, predictions fed
@@ -108,9 +109,7 @@ impl Default for RegressionConfig {
     fn default() -> Self {
         Self {
             transform: Transform::Identity,
-            multi_step: MultiStep::Direct {
-                lags: vec![1, 7, 14, 28],
-            },
+            multi_step: MultiStep::Direct { lags: vec![7, 28] },
             level_windows: vec![7, 28, 91],
             yearly_harmonics: 3,
             min_yearly_days: 365,
@@ -511,7 +510,8 @@ impl RegressionModel {
         self.fits.iter().find(|f| f.lag == lag)
     }
 
-    /// The fit serving forecast step `h` (1-based): the largest lag ≤ h.
+    /// The fit serving forecast step `h` (1-based): the largest lag ≤ h,
+    /// or the smallest lag for the first days.
     fn fit_for_step(&self, h: usize) -> &LagFit {
         self.fits
             .iter()

@@ -79,17 +79,46 @@ impl NormalEquations {
     }
 
     /// Adds one row (`x.len()` must be p; extra values are ignored).
+    /// Zero entries are skipped, so one-hot columns (weekdays) cost little.
     pub fn add(&mut self, x: &[f64], y: f64) {
+        self.accumulate(x, y, 1.0);
+    }
+
+    fn accumulate(&mut self, x: &[f64], y: f64, sign: f64) {
         let p = self.p;
-        self.n += 1;
-        self.sum_y += y;
-        self.sum_yy += y * y;
-        for j in 0..p {
-            let xj = x[j];
+        if sign > 0.0 {
+            self.n += 1;
+        } else {
+            self.n = self.n.saturating_sub(1);
+        }
+        self.sum_y += sign * y;
+        self.sum_yy += sign * y * y;
+        let mut nonzero = [0usize; 64];
+        let mut count = 0;
+        let mut dense = Vec::new();
+        for (j, &xj) in x.iter().take(p).enumerate() {
+            if xj != 0.0 {
+                if count < nonzero.len() {
+                    nonzero[count] = j;
+                } else {
+                    dense.push(j);
+                }
+                count += 1;
+            }
+        }
+        let indices: Vec<usize>;
+        let nz: &[usize] = if dense.is_empty() {
+            &nonzero[..count]
+        } else {
+            indices = nonzero.iter().copied().chain(dense).collect();
+            &indices
+        };
+        for (a, &j) in nz.iter().enumerate() {
+            let xj = sign * x[j];
             self.sum_x[j] += xj;
             self.sum_xy[j] += xj * y;
             let row = &mut self.sum_xx[j * p..(j + 1) * p];
-            for k in j..p {
+            for &k in &nz[a..] {
                 row[k] += xj * x[k];
             }
         }
@@ -97,19 +126,7 @@ impl NormalEquations {
 
     /// Removes a row added before (e.g. a day later found to be a closure).
     pub fn remove(&mut self, x: &[f64], y: f64) {
-        let p = self.p;
-        self.n = self.n.saturating_sub(1);
-        self.sum_y -= y;
-        self.sum_yy -= y * y;
-        for j in 0..p {
-            let xj = x[j];
-            self.sum_x[j] -= xj;
-            self.sum_xy[j] -= xj * y;
-            let row = &mut self.sum_xx[j * p..(j + 1) * p];
-            for k in j..p {
-                row[k] -= xj * x[k];
-            }
-        }
+        self.accumulate(x, y, -1.0);
     }
 
     /// The sums of the rows in `self` but not in `earlier` (a snapshot of
