@@ -14,7 +14,9 @@ Models: AutoETS (season length 7), AutoTheta (season length 7),
 CrostonOptimized and SeasonalNaive (7). Intervals are each model's own
 (statsforecast `level=[80, 95]`); CrostonOptimized has none, so its
 intervals are conformal (statsforecast ConformalIntervals over 2 windows
-of the horizon), as statsforecast documents for models without their own.
+of the horizon), as statsforecast documents for models without their own;
+a series too short for that (fewer than 2·horizon + 1 training days) gets
+Croston's point forecast as its interval.
 Missing days inside a series count as 0, as in the evaluate command.
 Series with `holdout` or fewer days, or too short for a model, are left
 out (printed on stderr).
@@ -128,7 +130,17 @@ def main():
         # Warm-up on one series, so numba's compilation is not timed.
         sf.forecast(df=first, h=h, level=[80, 95])
         start = time.perf_counter()
-        fc = sf.forecast(df=frame, h=h, level=[80, 95])
+        if name == "CrostonOptimized":
+            sizes = frame.groupby("unique_id")["y"].transform("size")
+            long_enough = frame[sizes > 2 * h]
+            short = frame[sizes <= 2 * h]
+            parts = [sf.forecast(df=long_enough, h=h, level=[80, 95])] if len(long_enough) else []
+            if len(short):
+                plain = StatsForecast(models=[CrostonOptimized()], freq="D", n_jobs=args.n_jobs)
+                parts.append(plain.forecast(df=short, h=h))
+            fc = pd.concat(parts, ignore_index=True)
+        else:
+            fc = sf.forecast(df=frame, h=h, level=[80, 95])
         seconds = time.perf_counter() - start
         alias = str(model)
         per_series = []
@@ -138,7 +150,10 @@ def main():
             f = np.nan_to_num(g[alias].to_numpy(float))
 
             def col(c):
-                return np.nan_to_num(g[c].to_numpy(float)) if c in g else f
+                if c not in g:
+                    return f
+                v = g[c].to_numpy(float)
+                return np.where(np.isnan(v), f, v)
 
             per_series.append(
                 scores(train, actual, f, col(f"{alias}-lo-80"), col(f"{alias}-hi-80"),
@@ -150,9 +165,9 @@ def main():
               f"MASE {m['mase']} cov80 {m['coverage_80']:.3f} cov95 {m['coverage_95']:.3f} "
               f"{seconds:.1f} s ({seconds / max(len(per_series), 1) * 1000:.1f} ms/series)",
               flush=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(report, f, indent=2)
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump(report, f, indent=2)
 
 
 if __name__ == "__main__":
