@@ -13,6 +13,9 @@
 //!   with demand: z ← z + α·(y − z), and the interval since the previous
 //!   demand q ← q + α·(interval − q). Forecast (1 − α/2)·z / q; the factor
 //!   removes Croston's upward bias.
+//! - **SES**, simple exponential smoothing of the daily units, zeros
+//!   included (ℓ ← ℓ + α·(y − ℓ), forecast ℓ), for series that sell on most
+//!   days; its explanation term is `smoothed_level` (coefficient 1).
 //!
 //! Both start at the first demand (size = that demand; SBA's interval =
 //! the days up to it; TSB's probability from the share of demand days
@@ -67,6 +70,12 @@ pub enum Method {
     /// Syntetos–Boylan approximation with one constant.
     Sba {
         /// Size and interval smoothing.
+        alpha: f64,
+    },
+    /// Simple exponential smoothing of the daily units (zeros included):
+    /// the flat rate itself, for series that are not really intermittent.
+    Ses {
+        /// Level smoothing.
         alpha: f64,
     },
 }
@@ -125,6 +134,7 @@ impl State {
         match self.method {
             Method::Tsb { .. } => (self.z, self.p),
             Method::Sba { alpha } => (self.z, (1.0 - alpha / 2.0) / self.p.max(1.0)),
+            Method::Ses { .. } => (self.z, 1.0),
         }
     }
 
@@ -147,6 +157,14 @@ impl State {
                     }
                 } else {
                     self.p -= alpha * self.p;
+                }
+            }
+            Method::Ses { alpha } => {
+                if self.started {
+                    self.z += alpha * (u - self.z);
+                } else if u > 0.0 {
+                    self.z = u * self.p;
+                    self.started = true;
                 }
             }
             Method::Sba { alpha } => {
@@ -185,6 +203,7 @@ fn methods() -> Vec<Method> {
     }
     for &alpha in &SIZE_ALPHAS {
         m.push(Method::Sba { alpha });
+        m.push(Method::Ses { alpha });
     }
     m
 }
@@ -352,8 +371,12 @@ impl IntermittentModel {
             let closed = self.closed.is_closed_at(table, t);
             let value = if closed { 0.0 } else { (rate * w).max(0.0) };
             if explain {
+                let level_name = match self.method {
+                    Method::Ses { .. } => "smoothed_level",
+                    _ => "demand_size",
+                };
                 let mut terms = vec![
-                    Term::new("demand_size", self.size, self.probability),
+                    Term::new(level_name, self.size, self.probability),
                     Term::new("weekday_factor", w - 1.0, rate),
                 ];
                 if closed {

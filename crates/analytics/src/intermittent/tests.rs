@@ -49,6 +49,7 @@ fn recovers_a_croston_demand_rate_size_and_interval() {
         let interval = match m.method {
             Method::Tsb { .. } => 1.0 / m.probability,
             Method::Sba { alpha } => (1.0 - alpha / 2.0) / m.probability,
+            Method::Ses { .. } => panic!("seed {seed}: SES chosen for sparse demand ({m:?})"),
         };
         assert!(
             (m.size - 3.0).abs() < 0.5,
