@@ -119,7 +119,7 @@ pub struct Report {
     /// Days held out.
     pub holdout: usize,
     /// Per model, in the order asked.
-    pub models: indexmap_like::OrderedMap<ModelSummary>,
+    pub models: ordered_map::OrderedMap<ModelSummary>,
 }
 
 /// A series left out, and why.
@@ -309,7 +309,7 @@ pub fn evaluate(
             }
         }
     }
-    let mut summaries = indexmap_like::OrderedMap::default();
+    let mut summaries = ordered_map::OrderedMap::default();
     for (choice, scores, seconds) in per_model {
         let kept: Vec<SeriesScore> = scores
             .into_iter()
@@ -493,7 +493,7 @@ pub fn table(report: &Report) -> String {
 
 /// A map that keeps insertion order and serialises as a JSON object, so
 /// the models appear in the order they were asked for.
-pub mod indexmap_like {
+pub mod ordered_map {
     use serde::ser::{Serialize, SerializeMap, Serializer};
 
     /// Name → value pairs in insertion order.
