@@ -20,6 +20,9 @@ Panels (seeded, so the same files every run):
 - mixed: 300 series of several kinds, Poisson: strong trends, strong weekly
   and yearly seasonality, short histories (60-200 days), launches with
   leading zeros, level shifts.
+- seasonal: 200 series x 1,826 days (2013-2017), Poisson, store-by-item
+  like: a yearly season of amplitude 20-40% peaking in July, a weekend
+  peak, 3-15% growth a year, levels 15-90 units a day.
 - speed (only with --speed): 10,000 series x 730 days, Poisson around a
   log-normal level with weekly and yearly seasonality, a fifth slow movers.
 
@@ -141,6 +144,28 @@ def smooth(rng, n_series=300, days=1096):
     return names, ds, us, rates, True
 
 
+def seasonal(rng, n_series=200, days=1826):
+    """Store-by-item-like: five years, a strong yearly season peaking in
+    July, a weekly rhythm peaking at the weekend, yearly growth, Poisson."""
+    names, ds, us, rates = [], [], [], []
+    d = dates(days, np.datetime64("2013-01-01"))
+    dow = ((d - START).astype(np.int64)) % 7
+    doy = day_of_year_phase(d) - day_of_year_phase(np.array([np.datetime64("2013-07-15")]))[0]
+    t = np.arange(days) / 365.25
+    for i in range(n_series):
+        level = math.exp(rng.uniform(math.log(15), math.log(90)))
+        weekly = np.array([0.8, 0.93, 0.93, 1.0, 1.07, 1.13, 1.2]) * rng.uniform(0.95, 1.05, 7)
+        weekly /= weekly.mean()
+        amp = rng.uniform(0.2, 0.4)
+        growth = rng.uniform(0.03, 0.15)
+        lam = level * weekly[dow] * (1 + amp * np.cos(doy)) * (1 + growth) ** t
+        names.append(f"K{i:04d}")
+        ds.append(d)
+        us.append(rng.poisson(lam))
+        rates.append(lam)
+    return names, ds, us, rates, True
+
+
 def intermittent(rng, n_series=300, days=730):
     names, ds, us, rates = [], [], [], []
     d = dates(days)
@@ -228,7 +253,7 @@ def main():
     ap.add_argument("--speed", action="store_true", help="also write the 10,000 x 730 speed panel")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    panels = [("smooth", smooth), ("intermittent", intermittent), ("mixed", mixed)]
+    panels = [("smooth", smooth), ("intermittent", intermittent), ("mixed", mixed), ("seasonal", seasonal)]
     if args.speed:
         panels.append(("speed", speed))
     for k, (name, make) in enumerate(panels):

@@ -20,8 +20,9 @@
 //! Direct multi-step (the default): one set of coefficients per lag L in
 //! `lags` (7 and 28 days), trained on rows whose level terms end L days
 //! before the target (the training row of day t reads level_w(t − L));
-//! forecast day T + h uses the set with the largest L ≤ h (the 7-day set
-//! for the first four weeks, the 28-day set after). So the level coefficients say how
+//! forecast day T + h uses the set with the smallest L ≥ h (the 7-day set
+//! for the first week, the 28-day set after), so no set is applied
+//! further ahead than it was trained for. So the level coefficients say how
 //! much a recent level predicts the level L days later, which is what a
 //! forecast that far ahead needs: persistent shifts carry over, short
 //! promotions do not. Recursive multi-step (one lag of 1, predictions fed
@@ -510,14 +511,14 @@ impl RegressionModel {
         self.fits.iter().find(|f| f.lag == lag)
     }
 
-    /// The fit serving forecast step `h` (1-based): the largest lag ≤ h,
-    /// or the smallest lag for the first days.
+    /// The fit serving forecast step `h` (1-based): the smallest lag ≥ h
+    /// (a set trained on level terms at least as old as they are at that
+    /// step), or the largest lag beyond the last one.
     fn fit_for_step(&self, h: usize) -> &LagFit {
         self.fits
             .iter()
-            .rev()
-            .find(|f| f.lag <= h)
-            .unwrap_or(&self.fits[0])
+            .find(|f| f.lag >= h)
+            .unwrap_or(&self.fits[self.fits.len() - 1])
     }
 
     /// Forecast values for `horizon` days after the first `self.days`
