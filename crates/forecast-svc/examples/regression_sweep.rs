@@ -5,6 +5,10 @@
 //! variants run in seconds. docs/forecasting.md records its output.
 //!
 //! cargo run --release -p forecast-svc --example regression_sweep -- PANEL.csv.gz [HOLIDAYS]
+//!
+//! With `SWEEP="alpha=0.3 lags=7,28 trend=0 ..."` in the environment it runs
+//! that one variant of the default settings instead (keys: alpha, lags,
+//! recursive, yearly_days, k, levels, trend, train, log1p, wdl).
 
 use icc_analytics::regression_model::{MultiStep, Transform};
 use icc_analytics::{
