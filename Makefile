@@ -5,6 +5,9 @@
 
 CARGO ?= cargo
 BUF := tools/node_modules/.bin/buf
+# Every cargo command selects the same packages and features, so cargo
+# unifies features the same way each time and nothing is built twice.
+SELECT := --workspace --all-features
 
 .PHONY: run build test lint fmt-check clippy proto-lint unit bench
 
@@ -12,7 +15,7 @@ run: build
 	scripts/run-mesh.sh
 
 build:
-	$(CARGO) build -p orders-svc -p ingest-svc -p forecast-svc -p gateway -p icc-demo
+	$(CARGO) build $(SELECT) --bins
 
 test: lint unit
 
@@ -22,7 +25,7 @@ fmt-check:
 	$(CARGO) fmt --all --check
 
 clippy:
-	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy $(SELECT) --all-targets -- -D warnings
 
 $(BUF): tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund
@@ -34,8 +37,8 @@ proto-lint: $(BUF)
 # nextest runs each test in its own process; the binaries the whole-mesh
 # tests start are built first, in the same (dev) profile.
 unit:
-	$(CARGO) build --workspace --bins
-	$(CARGO) nextest run --workspace --all-features --no-fail-fast
+	$(CARGO) build $(SELECT) --bins
+	$(CARGO) nextest run $(SELECT) --no-fail-fast
 	@if [ -z "$$MONGODB_URI" ]; then \
 	  echo "note: MONGODB_URI is not set: the MongoDB conformance cases were skipped (each printed why)"; \
 	  echo "      and the pipeline and whole-mesh tests ran on the embedded store only."; \
@@ -66,5 +69,5 @@ web: $(WEB_DEPS)
 # which the tests start on free ports.
 test-web: web
 	npm run --prefix web test:unit
-	$(CARGO) build -p orders-svc -p ingest-svc -p forecast-svc -p gateway
+	$(CARGO) build $(SELECT) --bins
 	npm run --prefix web test:e2e

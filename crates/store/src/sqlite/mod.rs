@@ -149,13 +149,19 @@ impl Readers {
     }
 }
 
-/// Translates a driver error at the backend's edge.
+/// Translates a driver error at the backend's edge. A full disk or a
+/// failing device is the machine's state, not a bug: the caller may retry
+/// once an operator has made room, so it is `Unavailable`, not `Internal`.
 pub(crate) fn sql_error(e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode;
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            StoreError::Unavailable(e.to_string())
-        }
+        Some(
+            ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked
+            | ErrorCode::DiskFull
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::CannotOpen,
+        ) => StoreError::Unavailable(e.to_string()),
         Some(ErrorCode::ConstraintViolation) => StoreError::AlreadyExists(e.to_string()),
         _ => StoreError::Internal(e.to_string()),
     }
@@ -434,5 +440,40 @@ impl UserStore for SqliteStore {
 
     async fn count_users(&self) -> StoreResult<i64> {
         self.read(users::count_users).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn machine_trouble_is_unavailable_and_constraints_already_exist() {
+        use rusqlite::ffi;
+        for code in [
+            ffi::SQLITE_BUSY,
+            ffi::SQLITE_LOCKED,
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_IOERR,
+            ffi::SQLITE_CANTOPEN,
+        ] {
+            let err = sql_error(failure(code));
+            assert!(
+                matches!(err, StoreError::Unavailable(_)),
+                "code {code}: {err:?}"
+            );
+        }
+        assert!(matches!(
+            sql_error(failure(ffi::SQLITE_CONSTRAINT)),
+            StoreError::AlreadyExists(_)
+        ));
+        assert!(matches!(
+            sql_error(failure(ffi::SQLITE_CORRUPT)),
+            StoreError::Internal(_)
+        ));
     }
 }
