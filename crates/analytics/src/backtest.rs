@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 
 use crate::baselines::{Naive, SeasonalNaive};
 use crate::forecast::{ForecastError, Forecaster, check_horizon};
-use crate::intervals::{IntervalError, IntervalModel};
+use crate::intervals::{IntervalError, IntervalModel, Miss};
 use crate::metrics::{self, Accuracy, MetricsError, SEASON_DAYS};
 use crate::series::DailySeries;
 
@@ -107,6 +107,30 @@ impl ModelBacktest {
         }
         by_step
     }
+
+    /// Misses grouped by 0-based horizon step, leaving out window `skip`
+    /// (if any).
+    fn misses_by_step(&self, skip: Option<usize>) -> Vec<Vec<Miss>> {
+        let horizon = self.windows.first().map_or(0, |w| w.actual.len());
+        let mut by_step = vec![Vec::with_capacity(self.windows.len()); horizon];
+        for (i, window) in self.windows.iter().enumerate() {
+            if Some(i) == skip {
+                continue;
+            }
+            for (step, (f, a)) in window.forecast.iter().zip(&window.actual).enumerate() {
+                by_step[step].push(Miss {
+                    forecast: *f,
+                    error: a - f,
+                });
+            }
+        }
+        by_step
+    }
+
+    /// The intervals its errors give (see [`IntervalModel`]).
+    pub fn interval_model(&self) -> Result<IntervalModel, IntervalError> {
+        IntervalModel::from_misses(&self.misses_by_step(None))
+    }
 }
 
 /// Everything a backtest measured.
@@ -156,8 +180,7 @@ pub fn backtest(
         .iter()
         .map(|b| run_model(series, *b, &origins, config.horizon))
         .collect::<Result<Vec<_>, _>>()?;
-    let errors_by_step = tested.errors_by_step();
-    let intervals = IntervalModel::from_errors(&errors_by_step)?;
+    let intervals = tested.interval_model()?;
     let (coverage_80, coverage_95) = leave_one_window_out_coverage(&tested)?;
     Ok(BacktestReport {
         windows: origins.len(),
@@ -288,16 +311,8 @@ fn leave_one_window_out_coverage(
     }
     let (mut in_80, mut in_95, mut points) = (0usize, 0usize, 0usize);
     for (held_out, window) in tested.windows.iter().enumerate() {
-        let horizon = window.actual.len();
-        let mut by_step = vec![Vec::new(); horizon];
-        for (i, other) in tested.windows.iter().enumerate() {
-            if i != held_out {
-                for (step, e) in other.errors().into_iter().enumerate() {
-                    by_step[step].push(e);
-                }
-            }
-        }
-        let intervals = IntervalModel::from_errors(&by_step)?.apply(&window.forecast);
+        let intervals = IntervalModel::from_misses(&tested.misses_by_step(Some(held_out)))?
+            .apply(&window.forecast);
         for (interval, &actual) in intervals.iter().zip(&window.actual) {
             in_80 += usize::from(interval.covers_80(actual));
             in_95 += usize::from(interval.covers_95(actual));

@@ -2,11 +2,32 @@
 //!
 //! The old system guessed its band from R-squared. Here the band at horizon
 //! step h is the spread of the signed errors (actual - forecast) that the
-//! model actually made h days ahead in a backtest: the interval is
-//! `[f + q(α/2), f + q(1 - α/2)]` with q the empirical quantile of those
-//! errors. Steps with fewer than [`MIN_POOLED_ERRORS`] errors borrow the
-//! errors of their nearest steps, widening symmetrically until enough are
-//! pooled.
+//! model actually made h days ahead in a backtest. Errors are measured in
+//! units of [`error_unit`] of the forecast they were made against, because
+//! the spread of unit sales grows with their level: the interval is
+//! `[f + u(f)·q(α/2), f + u(f)·q(1 - α/2)]` with q the empirical quantile
+//! of those scaled errors. Steps with fewer than [`MIN_POOLED_ERRORS`]
+//! errors borrow the errors of their nearest steps, widening symmetrically
+//! until enough are pooled.
+
+/// The unit an error made against forecast `f` is measured in: √(f + 1).
+/// Counts spread with the square root of their level (Poisson: sd = √mean),
+/// so a band learnt in busy weeks narrows for a quiet forecast, a weekend
+/// peak gets a wider band than a quiet Monday, and a slow mover (f near 0)
+/// keeps raw units. Measured against unscaled errors and against units
+/// f + 1 and (f + 1)^0.75 in docs/forecasting.md (Intervals).
+pub fn error_unit(forecast: f64) -> f64 {
+    (forecast.max(0.0) + 1.0).sqrt()
+}
+
+/// A backtest forecast and the signed error (actual - forecast) it made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Miss {
+    /// What the model forecast.
+    pub forecast: f64,
+    /// Actual minus forecast.
+    pub error: f64,
+}
 
 /// Errors a step's quantiles are estimated from, at least (when the
 /// backtest has that many): enough that the 2.5% and 97.5% quantiles fall
@@ -27,7 +48,7 @@ pub enum IntervalError {
     },
 }
 
-/// Quantiles of the signed errors for one horizon step.
+/// Quantiles of the signed errors for one horizon step, in [`error_unit`]s.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StepErrors {
     /// 10th percentile.
@@ -77,9 +98,22 @@ pub struct IntervalModel {
 }
 
 impl IntervalModel {
-    /// Builds the model from `errors_by_step[h]`, the signed errors
-    /// (actual - forecast) made h + 1 days ahead.
-    pub fn from_errors(errors_by_step: &[Vec<f64>]) -> Result<Self, IntervalError> {
+    /// Builds the model from `misses_by_step[h]`, the misses made h + 1
+    /// days ahead.
+    pub fn from_misses(misses_by_step: &[Vec<Miss>]) -> Result<Self, IntervalError> {
+        let errors_by_step: Vec<Vec<f64>> = misses_by_step
+            .iter()
+            .map(|misses| {
+                misses
+                    .iter()
+                    .map(|m| m.error / error_unit(m.forecast))
+                    .collect()
+            })
+            .collect();
+        Self::from_scaled_errors(&errors_by_step)
+    }
+
+    fn from_scaled_errors(errors_by_step: &[Vec<f64>]) -> Result<Self, IntervalError> {
         for (step, errors) in errors_by_step.iter().enumerate() {
             if errors.iter().any(|e| !e.is_finite()) {
                 return Err(IntervalError::NonFinite { step });
@@ -110,7 +144,7 @@ impl IntervalModel {
         self.steps.len()
     }
 
-    /// Error quantiles of 0-based `step`; steps beyond the measured horizon
+    /// Error quantiles of 0-based `step`, in [`error_unit`]s; steps beyond the measured horizon
     /// reuse the last measured step.
     pub fn step(&self, step: usize) -> &StepErrors {
         &self.steps[step.min(self.steps.len() - 1)]
@@ -125,21 +159,26 @@ impl IntervalModel {
             .enumerate()
             .map(|(step, &f)| {
                 let q = self.step(step);
-                let upper_80 = f + q.q90;
-                let upper_95 = f + q.q975;
+                let u = error_unit(f);
+                let upper_80 = f + u * q.q90;
+                let upper_95 = f + u * q.q975;
                 Interval {
-                    lower_80: (f + q.q10).max(0.0).min(upper_80.max(0.0)),
+                    lower_80: (f + u * q.q10).max(0.0).min(upper_80.max(0.0)),
                     upper_80: upper_80.max(0.0),
-                    lower_95: (f + q.q025).max(0.0).min(upper_95.max(0.0)),
+                    lower_95: (f + u * q.q025).max(0.0).min(upper_95.max(0.0)),
                     upper_95: upper_95.max(0.0),
                 }
             })
             .collect()
     }
 
-    /// Error scale (RMS error) of each of the first `len` steps.
-    pub fn error_scale(&self, len: usize) -> Vec<f64> {
-        (0..len).map(|step| self.step(step).rms).collect()
+    /// Error scale (RMS error) of each day of `forecast`.
+    pub fn error_scale(&self, forecast: &[f64]) -> Vec<f64> {
+        forecast
+            .iter()
+            .enumerate()
+            .map(|(step, &f)| error_unit(f) * self.step(step).rms)
+            .collect()
     }
 }
 

@@ -27,7 +27,7 @@ pub use calendar::{CalendarError, HolidayCalendar};
 pub use features::{FEATURE_NAMES, FeatureRow, Features};
 pub use forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term};
 pub use intermittent::{IntermittentForecaster, IntermittentModel};
-pub use intervals::{Interval, IntervalModel};
+pub use intervals::{Interval, IntervalModel, Miss, error_unit};
 pub use metrics::{Accuracy, MetricsError};
 pub use regression::{OlsFit, RegressionError, fit_ols};
 pub use regression_model::{RegressionConfig, RegressionForecaster, RegressionModel};

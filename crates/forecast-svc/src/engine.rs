@@ -18,7 +18,7 @@
 use icc_analytics::backtest::{ModelBacktest, backtest_model};
 use icc_analytics::{
     Accuracy, BacktestConfig, BacktestError, BacktestReport, ForecastError, ForecastPoint,
-    HolidayCalendar, Interval, IntervalModel, backtest,
+    HolidayCalendar, Interval, backtest,
 };
 
 use crate::error::Error;
@@ -118,7 +118,7 @@ pub fn forecast(
         .collect();
     let (chosen, runner_up) = select_scored(&scores);
     let (model, run) = &runs[chosen];
-    let intervals = IntervalModel::from_errors(&run.errors_by_step()).map_err(|e| {
+    let intervals = run.interval_model().map_err(|e| {
         Error::Internal(format!(
             "intervals of {} for {}: {e}",
             model.name(),
@@ -162,7 +162,7 @@ pub fn forecast(
     Ok(Forecasted {
         model: *model,
         intervals: intervals.apply(&values),
-        error_scale: intervals.error_scale(values.len()),
+        error_scale: intervals.error_scale(&values),
         points,
         r_squared,
         selection,

@@ -55,10 +55,12 @@ fn windows_end_at_the_series_end_and_are_scored_by_hand() {
     );
     assert!((report.baselines[1].accuracy.mae - 7.0).abs() < 1e-12);
 
-    // Leave-one-window-out: each window's errors 1, 2, 3 lie inside the
-    // interval [f + 1, f + 3] learnt from the other window.
-    assert_eq!(report.coverage_80, Some(1.0));
-    assert_eq!(report.coverage_95, Some(1.0));
+    // Leave-one-window-out, errors in units of √(f + 1): the older window
+    // (f = 22) gets the band f + √23·{1, 3}/√28 = [22.91, 24.72] from the
+    // newer one and covers 23 and 24, not 25; the newer (f = 27) gets
+    // f + √28·{1, 3}/√23 = [28.10, 30.31] and covers 29 and 30, not 28.
+    assert_eq!(report.coverage_80, Some(4.0 / 6.0));
+    assert_eq!(report.coverage_95, Some(4.0 / 6.0));
 }
 
 #[test]
@@ -195,9 +197,12 @@ fn seasonal_naive_intervals_match_the_known_error_distribution() {
     for seed in 10..18 {
         let report = backtest(&noisy_weekly(seed, sigma), &SeasonalNaive, &config).unwrap();
         for step in 0..7 {
-            let q = report.intervals.step(step);
-            assert_eq!(q.pooled, 156);
-            half_widths.push((q.q90 - q.q10) / 2.0);
+            assert_eq!(report.intervals.step(step).pooled, 156);
+        }
+        for window in &report.model.windows {
+            for iv in report.intervals.apply(&window.forecast) {
+                half_widths.push((iv.upper_80 - iv.lower_80) / 2.0);
+            }
         }
     }
     let mean_half_width = half_widths.iter().sum::<f64>() / half_widths.len() as f64;

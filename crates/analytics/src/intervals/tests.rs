@@ -4,6 +4,22 @@ fn near(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
 }
 
+/// Misses of forecasts of 0, whose error unit is 1: the errors as given.
+fn at_zero(errors: &[f64]) -> Vec<Miss> {
+    errors
+        .iter()
+        .map(|&error| Miss {
+            forecast: 0.0,
+            error,
+        })
+        .collect()
+}
+
+fn from_errors(by_step: &[Vec<f64>]) -> Result<IntervalModel, IntervalError> {
+    let misses: Vec<Vec<Miss>> = by_step.iter().map(|e| at_zero(e)).collect();
+    IntervalModel::from_misses(&misses)
+}
+
 #[test]
 fn weibull_quantiles_by_hand() {
     let nine: Vec<f64> = (1..=9).map(f64::from).collect();
@@ -22,24 +38,31 @@ fn weibull_quantiles_by_hand() {
 
 #[test]
 fn step_quantiles_and_intervals() {
-    // 39 errors at one step: -19..=19. Positions p·40: 4 -> -16, 36 -> 16,
-    // 1 -> -19, 39 -> 19.
-    let errors: Vec<f64> = (-19..=19).map(f64::from).collect();
-    let model = IntervalModel::from_errors(&[errors]).unwrap();
+    // 39 errors at one step, -19..=19, made against forecasts of 3 (unit
+    // √4 = 2): -9.5..=9.5 units. Positions p·40: 4 -> -8, 36 -> 8,
+    // 1 -> -9.5, 39 -> 9.5.
+    let misses: Vec<Miss> = (-19..=19)
+        .map(|e| Miss {
+            forecast: 3.0,
+            error: f64::from(e),
+        })
+        .collect();
+    let model = IntervalModel::from_misses(&[misses]).unwrap();
     let s = model.step(0);
-    assert_eq!((s.q10, s.q90, s.q025, s.q975), (-16.0, 16.0, -19.0, 19.0));
+    assert_eq!((s.q10, s.q90, s.q025, s.q975), (-8.0, 8.0, -9.5, 9.5));
     assert_eq!(s.pooled, 39);
-    // rms = sqrt(2·Σ_{k=1}^{19} k² / 39) = sqrt(2·2470/39)
-    assert!(near(s.rms, (4940.0f64 / 39.0).sqrt()));
+    // rms = sqrt(2·Σ_{k=1}^{19} k² / 39) / 2 = sqrt(2·2470/39) / 2
+    assert!(near(s.rms, (4940.0f64 / 39.0).sqrt() / 2.0));
 
-    let iv = model.apply(&[100.0, 10.0]);
+    // A forecast of 99 has unit √100 = 10; one of 3 gets the errors back.
+    let iv = model.apply(&[99.0, 3.0]);
     assert_eq!(
         iv[0],
         Interval {
-            lower_80: 84.0,
-            upper_80: 116.0,
-            lower_95: 81.0,
-            upper_95: 119.0
+            lower_80: 19.0,
+            upper_80: 179.0,
+            lower_95: 4.0,
+            upper_95: 194.0
         }
     );
     // Beyond the measured horizon the last step is reused; lower bounds floor at 0.
@@ -47,21 +70,47 @@ fn step_quantiles_and_intervals() {
         iv[1],
         Interval {
             lower_80: 0.0,
-            upper_80: 26.0,
+            upper_80: 19.0,
             lower_95: 0.0,
-            upper_95: 29.0
+            upper_95: 22.0
         }
     );
-    assert!(iv[0].covers_80(84.0) && !iv[0].covers_80(83.9));
-    assert!(iv[0].covers_95(119.0) && !iv[0].covers_95(119.5));
-    assert_eq!(model.error_scale(3).len(), 3);
+    assert!(iv[0].covers_80(19.0) && !iv[0].covers_80(18.9));
+    assert!(iv[0].covers_95(194.0) && !iv[0].covers_95(194.5));
+    let scale = model.error_scale(&[99.0, 3.0, 0.0]);
+    assert!(near(scale[0], 5.0 * (4940.0f64 / 39.0).sqrt()));
+    assert!(near(scale[1], (4940.0f64 / 39.0).sqrt()));
+    assert!(near(scale[2], (4940.0f64 / 39.0).sqrt() / 2.0));
+}
+
+#[test]
+fn errors_are_measured_in_square_roots_of_the_level() {
+    assert_eq!(error_unit(0.0), 1.0);
+    assert_eq!(error_unit(-2.0), 1.0);
+    assert_eq!(error_unit(8.0), 3.0);
+    // The same error made at a forecast of 0 and of 99 counts 10 times
+    // less at 99: a band learnt from both at 99 is [99 - 10, 99 + 10].
+    let misses = vec![
+        Miss {
+            forecast: 0.0,
+            error: -1.0,
+        },
+        Miss {
+            forecast: 99.0,
+            error: 10.0,
+        },
+    ];
+    let iv = IntervalModel::from_misses(&[misses])
+        .unwrap()
+        .apply(&[99.0]);
+    assert_eq!((iv[0].lower_95, iv[0].upper_95), (89.0, 109.0));
 }
 
 #[test]
 fn sparse_steps_pool_their_neighbours() {
     // Five steps with 60 errors each; 120 are wanted per step.
     let by_step: Vec<Vec<f64>> = (0..5).map(|s| vec![f64::from(s); 60]).collect();
-    let model = IntervalModel::from_errors(&by_step).unwrap();
+    let model = from_errors(&by_step).unwrap();
     assert_eq!(model.step(0).pooled, 120); // steps 0 and 1
     assert_eq!(model.step(1).pooled, 180); // steps 0, 1, 2
     assert_eq!(model.step(4).pooled, 120); // steps 3 and 4
@@ -97,23 +146,17 @@ fn bounds_take_the_outer_order_statistic_between_observed_errors() {
 #[test]
 fn fewer_errors_than_wanted_pool_everything() {
     let by_step = vec![vec![1.0], vec![], vec![3.0]];
-    let model = IntervalModel::from_errors(&by_step).unwrap();
+    let model = from_errors(&by_step).unwrap();
     assert_eq!(model.step(1).pooled, 2);
     assert_eq!(model.step(0).pooled, 2);
 }
 
 #[test]
 fn bad_errors() {
+    assert_eq!(from_errors(&[]), Err(IntervalError::NoErrors));
+    assert_eq!(from_errors(&[vec![], vec![]]), Err(IntervalError::NoErrors));
     assert_eq!(
-        IntervalModel::from_errors(&[]),
-        Err(IntervalError::NoErrors)
-    );
-    assert_eq!(
-        IntervalModel::from_errors(&[vec![], vec![]]),
-        Err(IntervalError::NoErrors)
-    );
-    assert_eq!(
-        IntervalModel::from_errors(&[vec![1.0], vec![f64::NAN]]),
+        from_errors(&[vec![1.0], vec![f64::NAN]]),
         Err(IntervalError::NonFinite { step: 1 })
     );
 }

@@ -48,7 +48,7 @@ fn seed_forecast_equals_analytics_fit_forecast_and_backtest_intervals() {
         icc_analytics::backtest(&h.series, &SeedForecaster::new(calendar), &config).unwrap();
     let values: Vec<f64> = expected.iter().map(|p| p.value).collect();
     assert_eq!(f.intervals, report.intervals.apply(&values));
-    assert_eq!(f.error_scale, report.intervals.error_scale(42));
+    assert_eq!(f.error_scale, report.intervals.error_scale(&values));
     for (p, i) in f.points.iter().zip(&f.intervals) {
         assert!(i.lower_95 <= i.lower_80 && i.lower_80 <= p.value.max(0.0));
         assert!(p.value <= i.upper_80 && i.upper_80 <= i.upper_95);

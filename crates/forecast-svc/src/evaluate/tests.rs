@@ -70,12 +70,19 @@ fn close(got: &serde_json::Value, want: f64) {
 /// out; B's in-sample |y_t - y_(t-7)| is always 7.
 ///
 /// Intervals: the backtest has 2 windows of 3 days (origins after day 11
-/// and day 18 for B). A's naive and seasonal-naive errors are all 0, so its
+/// and day 18 for B), and errors count in units of √(f + 1), f the
+/// forecast. A's naive and seasonal-naive errors are all 0, so its
 /// intervals are [5, 5]: 2 of 3 days covered. B's naive errors are 1, 2, 3
-/// in both windows; with 6 errors in all, each step pools all six, whose
-/// type-6 10% and 2.5% quantiles are 1 and 90% and 97.5% quantiles 3: the
-/// interval is [22, 24], covering 22 and 23 but not 30. B's seasonal-naive
-/// errors are always 7: intervals [22, 22], [23, 23], [24, 24]: 2 of 3.
+/// in both windows, made against 11 and against 18; with 6 errors in all,
+/// each step pools all six, whose type-6 10% and 2.5% quantiles are the
+/// smallest, 1/√19, and 90% and 97.5% the largest, 3/√12: the interval
+/// around 21 is [21 + √22/√19, 21 + 3·√22/√12] = [22.08, 25.06], covering
+/// 23 but neither 22 nor 30: 1 of 3. B's seasonal-naive errors are always
+/// 7, made against 5, 6, 7 and 12, 13, 14, so the band around f is
+/// [f + 7·√(f + 1)/√15, f + 7·√(f + 1)/√6]: [22.23, 26.43] around 15,
+/// [23.45, 27.78] around 16, [24.67, 29.12] around 17, covering none of
+/// 22, 23 and 30 (errors that do not grow with the level, as they do in
+/// sales, are what this toy series has).
 #[test]
 fn metrics_on_a_tiny_csv_equal_hand_computation() {
     let json = run_on(&csv_text(&tiny_panel()), true, "naive,seasonal_naive");
@@ -111,8 +118,8 @@ fn metrics_on_a_tiny_csv_equal_hand_computation() {
     close(&naive["mase"], mae_b / 7.0);
     close(&naive["mase_median"], mae_b / 7.0);
     assert_eq!(naive["mase_n_series"], 1);
-    close(&naive["coverage_80"], 2.0 / 3.0);
-    close(&naive["coverage_95"], 2.0 / 3.0);
+    close(&naive["coverage_80"], (2.0 / 3.0 + 1.0 / 3.0) / 2.0);
+    close(&naive["coverage_95"], (2.0 / 3.0 + 1.0 / 3.0) / 2.0);
     assert!(naive["seconds"].as_f64().unwrap() >= 0.0);
 
     let seasonal = &json["models"]["seasonal_naive"];
@@ -123,8 +130,8 @@ fn metrics_on_a_tiny_csv_equal_hand_computation() {
     let smape_b = smape(&[(22.0, 15.0), (23.0, 16.0), (30.0, 17.0)]);
     close(&seasonal["smape"], (smape_a + smape_b) / 2.0);
     close(&seasonal["mase"], mae_b / 7.0);
-    close(&seasonal["coverage_80"], 2.0 / 3.0);
-    close(&seasonal["coverage_95"], 2.0 / 3.0);
+    close(&seasonal["coverage_80"], (2.0 / 3.0 + 0.0) / 2.0);
+    close(&seasonal["coverage_95"], (2.0 / 3.0 + 0.0) / 2.0);
 
     // The same file uncompressed gives the same numbers.
     let plain = run_on(&csv_text(&tiny_panel()), false, "naive,seasonal_naive");
