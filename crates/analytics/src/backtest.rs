@@ -276,12 +276,9 @@ fn pooled_accuracy(units: &[f64], windows: &[WindowResult]) -> Result<Accuracy, 
     let actual: Vec<f64> = windows.iter().flat_map(|w| w.actual.clone()).collect();
     let forecast: Vec<f64> = windows.iter().flat_map(|w| w.forecast.clone()).collect();
     let (mut abs_scaled, mut sq_scaled, mut scaled_points) = (0.0, 0.0, 0usize);
+    let scales = metrics::SeasonalScales::new(units);
     for w in windows {
-        let training = &units[..w.training_days];
-        let (Some(scale), Some(scale_sq)) = (
-            metrics::seasonal_naive_mae(training),
-            metrics::seasonal_naive_mse(training),
-        ) else {
+        let Some((scale, scale_sq)) = scales.of_prefix(w.training_days) else {
             continue;
         };
         if scale <= 0.0 || scale_sq <= 0.0 {

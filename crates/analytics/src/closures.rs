@@ -41,6 +41,9 @@ pub struct DayTable {
     holiday: Vec<bool>,
     /// Days since 0001-01-01 (chrono's day number).
     day_number: Vec<i32>,
+    /// sin and cos of each day's yearly phase, 2π·day_number/365.25 (the
+    /// regression's Fourier terms, once per day rather than per fitted row).
+    yearly_phase: Vec<(f64, f64)>,
     /// (day index, rule index) of every holiday occurrence, by day.
     occurrences: Vec<(usize, usize)>,
 }
@@ -55,6 +58,7 @@ impl DayTable {
             day: Vec::with_capacity(len),
             holiday: Vec::with_capacity(len),
             day_number: Vec::with_capacity(len),
+            yearly_phase: Vec::with_capacity(len),
             occurrences: Vec::new(),
         };
         let mut date = start;
@@ -67,6 +71,8 @@ impl DayTable {
             table.day.push(date.day() as u8);
             table.holiday.push(calendar.is_holiday(date));
             table.day_number.push(number);
+            let phase = std::f64::consts::TAU * f64::from(number) / 365.25;
+            table.yearly_phase.push(phase.sin_cos());
             weekday = (weekday + 1) % 7;
             if i + 1 < len {
                 date = date.succ_opt().unwrap_or(date);
@@ -87,6 +93,11 @@ impl DayTable {
             table.occurrences.sort_unstable();
         }
         table
+    }
+
+    /// (sin, cos) of day `t`'s yearly phase, 2π·day_number/365.25.
+    pub fn yearly_phase(&self, t: usize) -> (f64, f64) {
+        self.yearly_phase[t]
     }
 
     /// Days covered.

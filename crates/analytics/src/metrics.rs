@@ -84,6 +84,44 @@ pub fn seasonal_naive_mse(training: &[f64]) -> Option<f64> {
     seasonal_differences(training).map(|d| mean(d.iter().map(|x| x * x)))
 }
 
+/// [`seasonal_naive_mae`] and [`seasonal_naive_mse`] of every prefix of a
+/// series at O(1) each, from running sums of the seasonal differences (a
+/// backtest scales each window by its training prefix, for every model).
+/// The running sums add in the same order as those functions, so the
+/// results are the same to the bit.
+#[derive(Debug, Clone)]
+pub struct SeasonalScales {
+    abs: Vec<f64>,
+    sq: Vec<f64>,
+}
+
+impl SeasonalScales {
+    /// Running sums over `units`.
+    pub fn new(units: &[f64]) -> Self {
+        let n = units.len().saturating_sub(SEASON_DAYS);
+        let (mut abs, mut sq) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let (mut a, mut q) = (0.0, 0.0);
+        abs.push(a);
+        sq.push(q);
+        for w in units.windows(SEASON_DAYS + 1) {
+            let d = w[SEASON_DAYS] - w[0];
+            a += d.abs();
+            q += d * d;
+            abs.push(a);
+            sq.push(q);
+        }
+        Self { abs, sq }
+    }
+
+    /// (MAE, MSE) of the seasonal-naive errors of the first `training`
+    /// values; `None` with 7 or fewer.
+    pub fn of_prefix(&self, training: usize) -> Option<(f64, f64)> {
+        let k = training.checked_sub(SEASON_DAYS).filter(|&k| k > 0)?;
+        let (a, q) = (*self.abs.get(k)?, *self.sq.get(k)?);
+        Some((a / k as f64, q / k as f64))
+    }
+}
+
 /// MAE / [`seasonal_naive_mae`]`(training)`; `Ok(None)` when the scale is 0
 /// or undefined.
 pub fn mase(

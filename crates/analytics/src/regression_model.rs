@@ -208,8 +208,7 @@ impl Layout {
         }
         let mut c = 6;
         if self.harmonics > 0 {
-            let phase = std::f64::consts::TAU * f64::from(table.day_number(t)) / 365.25;
-            let (s1, c1) = phase.sin_cos();
+            let (s1, c1) = table.yearly_phase(t);
             let (mut s, mut co) = (s1, c1);
             for _ in 0..self.harmonics {
                 out[c] = s;
@@ -340,9 +339,10 @@ impl RegressionModel {
                 if l.is_empty() { vec![1] } else { l }
             }
         };
-        let target = |u: f64| match config.transform {
-            Transform::Identity => u,
-            Transform::Log1p => u.max(0.0).ln_1p(),
+        // Each day's target, transformed once (not once per lag and row).
+        let targets: Vec<f64> = match config.transform {
+            Transform::Identity => units.to_vec(),
+            Transform::Log1p => units.iter().map(|u| u.max(0.0).ln_1p()).collect(),
         };
 
         // Weekday and holiday effects are well determined: no penalty.
@@ -390,7 +390,7 @@ impl RegressionModel {
                     break;
                 }
                 layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
-                eq.add(&x, target(units[t]));
+                eq.add(&x, targets[t]);
             }
             let at = |mark: usize| snapshots.iter().find(|(m, _)| *m == mark).map(|(_, e)| e);
             for (w, &o) in origins.iter().enumerate() {
@@ -406,7 +406,7 @@ impl RegressionModel {
                 for t in first(o)..o {
                     if closed.is_closed_at(table, t) {
                         layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
-                        eq_o.remove(&x, target(units[t]));
+                        eq_o.remove(&x, targets[t]);
                         rows.push(t);
                     }
                 }
@@ -428,22 +428,7 @@ impl RegressionModel {
                 let alpha = config.alpha;
                 let smearing = match config.transform {
                     Transform::Identity => 1.0,
-                    Transform::Log1p => {
-                        let (mut sum, mut count) = (0.0, 0usize);
-                        for t in first(o)..o {
-                            if closed.is_closed_at(table, t) {
-                                continue;
-                            }
-                            layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
-                            sum += (target(units[t]) - fit.predict(&x)).exp();
-                            count += 1;
-                        }
-                        if count > 0 && sum.is_finite() {
-                            sum / count as f64
-                        } else {
-                            1.0
-                        }
-                    }
+                    Transform::Log1p => (eq_o.mean_squared_residual(&fit) / 2.0).exp(),
                 };
                 per_origin[w].push(LagFit {
                     lag,
@@ -648,7 +633,10 @@ impl RegressionForecaster {
 
 impl Forecaster for RegressionForecaster {
     fn name(&self) -> &str {
-        "regression"
+        match self.config.transform {
+            Transform::Identity => "regression",
+            Transform::Log1p => "log_regression",
+        }
     }
 
     fn min_history(&self) -> usize {

@@ -144,6 +144,26 @@ impl NormalEquations {
         }
     }
 
+    /// Mean squared residual of `fit` over the rows summed here, from the
+    /// sums alone (no pass over the rows): Σ(y − b₀ − xβ)² expanded.
+    pub fn mean_squared_residual(&self, fit: &RidgeFit) -> f64 {
+        let (p, b0, beta) = (self.p, fit.intercept, &fit.coefficients);
+        let dot = |a: &[f64]| a.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>();
+        let mut quad = 0.0;
+        for j in 0..p {
+            quad += beta[j] * beta[j] * self.sum_xx[j * p + j];
+            for k in j + 1..p {
+                quad += 2.0 * beta[j] * beta[k] * self.sum_xx[j * p + k];
+            }
+        }
+        let n = self.n as f64;
+        let rss = self.sum_yy - 2.0 * (b0 * self.sum_y + dot(&self.sum_xy))
+            + n * b0 * b0
+            + 2.0 * b0 * dot(&self.sum_x)
+            + quad;
+        if self.n == 0 { 0.0 } else { (rss / n).max(0.0) }
+    }
+
     /// Solves the ridge problem with penalty `alpha` (≥ 0) on every column.
     pub fn solve(&self, alpha: f64) -> Result<RidgeFit, RegressionError> {
         self.solve_weighted(alpha, &[], &[])

@@ -86,7 +86,7 @@ pub fn forecast(
     check_horizon("horizon_days", horizon)?;
     check_history(history, choice)?;
     let have = history.days();
-    let (eligible, excluded) = split(choice, have, ModelKind::min_history_days);
+    let (eligible, excluded) = split(choice, history, ModelKind::min_history_days);
     let fallback_reason = (choice == ModelChoice::Auto && !excluded.is_empty()).then(|| {
         let left_out: Vec<String> = excluded
             .iter()
@@ -174,7 +174,7 @@ pub fn forecast(
 /// FAILED_PRECONDITION when the history is too short for every model of
 /// `choice` (cheap: callers check before queueing the work).
 pub fn check_history(history: &SkuHistory, choice: ModelChoice) -> Result<(), Error> {
-    let (eligible, _) = split(choice, history.days(), ModelKind::min_history_days);
+    let (eligible, _) = split(choice, history, ModelKind::min_history_days);
     if eligible.is_empty() {
         return Err(too_short(
             history,
@@ -213,7 +213,7 @@ pub fn backtest_sku(
     }
     let have = history.days();
     let need = |k: ModelKind| k.min_training_days() + horizon;
-    let (eligible, _) = split(choice, have, need);
+    let (eligible, _) = split(choice, history, need);
     if eligible.is_empty() {
         return Err(too_short(history, choice, need, |k| {
             format!(
@@ -332,15 +332,19 @@ fn run_backtests(
 }
 
 /// The candidates of `choice` whose need is met, and those left out.
+/// The models of `choice` that suit the history, split into those with
+/// enough days and those without.
 fn split(
     choice: ModelChoice,
-    have: usize,
+    history: &SkuHistory,
     need: impl Fn(ModelKind) -> usize,
 ) -> (Vec<ModelKind>, Vec<ModelKind>) {
+    let units = history.series.units();
     choice
         .candidates()
         .into_iter()
-        .partition(|&k| have >= need(k))
+        .filter(|k| choice != ModelChoice::Auto || k.suits(units))
+        .partition(|&k| history.days() >= need(k))
 }
 
 fn max_training(models: &[ModelKind]) -> usize {

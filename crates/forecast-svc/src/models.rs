@@ -8,7 +8,7 @@
 use icc_analytics::baselines::{MovingAverage, Naive, SeasonalNaive};
 use icc_analytics::intermittent::INTERMITTENT_MIN_HISTORY_DAYS;
 use icc_analytics::metrics::SEASON_DAYS;
-use icc_analytics::regression_model::REGRESSION_MIN_HISTORY_DAYS;
+use icc_analytics::regression_model::{REGRESSION_MIN_HISTORY_DAYS, Transform};
 use icc_analytics::{
     Forecaster, HolidayCalendar, IntermittentForecaster, RegressionConfig, RegressionForecaster,
     SeedForecaster,
@@ -26,6 +26,11 @@ pub const MOVING_AVERAGE_DAYS: usize = 28;
 /// from errors it really made.
 pub const MIN_BACKTEST_STEPS: usize = 7;
 
+/// Share of zero days above which AUTO leaves [`ModelKind::LogRegression`]
+/// out: log(1 + units) of mostly-zero demand models whether a day sells
+/// more than how much, which the intermittent model does explicitly.
+pub const LOG_REGRESSION_MAX_ZERO_SHARE: f64 = 0.5;
+
 /// A concrete model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModelKind {
@@ -40,26 +45,30 @@ pub enum ModelKind {
     /// Ridge regression on weekday, yearly, holiday, trend and recent-level
     /// terms.
     Regression,
+    /// The same terms fitted to log(1 + units): multiplicative patterns.
+    LogRegression,
     /// The old system's recursive, clamped linear regression.
     Seed,
 }
 
 /// What AUTO chooses from, simplest first: a tie goes to the earlier one.
-pub const AUTO_CANDIDATES: [ModelKind; 4] = [
+pub const AUTO_CANDIDATES: [ModelKind; 5] = [
     ModelKind::MovingAverage,
     ModelKind::SeasonalNaive,
     ModelKind::Intermittent,
     ModelKind::Regression,
+    ModelKind::LogRegression,
 ];
 
 /// Every model, in the order tables list them.
-pub const ALL_MODELS: [ModelKind; 6] = [
+pub const ALL_MODELS: [ModelKind; 7] = [
     ModelKind::Seed,
     ModelKind::Naive,
     ModelKind::SeasonalNaive,
     ModelKind::MovingAverage,
     ModelKind::Intermittent,
     ModelKind::Regression,
+    ModelKind::LogRegression,
 ];
 
 impl ModelKind {
@@ -71,6 +80,7 @@ impl ModelKind {
             ModelKind::SeasonalNaive => "seasonal_naive",
             ModelKind::Intermittent => "intermittent",
             ModelKind::Regression => "regression",
+            ModelKind::LogRegression => "log_regression",
             ModelKind::Seed => "seed",
         }
     }
@@ -83,6 +93,7 @@ impl ModelKind {
             ModelKind::SeasonalNaive => pb::ForecastModel::SeasonalNaive,
             ModelKind::Intermittent => pb::ForecastModel::Intermittent,
             ModelKind::Regression => pb::ForecastModel::Regression,
+            ModelKind::LogRegression => pb::ForecastModel::LogRegression,
             ModelKind::Seed => pb::ForecastModel::Seed,
         }
     }
@@ -109,6 +120,13 @@ impl ModelKind {
                 calendar.clone(),
                 RegressionConfig::default(),
             )),
+            ModelKind::LogRegression => Box::new(RegressionForecaster::new(
+                calendar.clone(),
+                RegressionConfig {
+                    transform: Transform::Log1p,
+                    ..RegressionConfig::default()
+                },
+            )),
             ModelKind::Seed => Box::new(SeedForecaster::new(calendar.clone())),
         }
     }
@@ -121,10 +139,19 @@ impl ModelKind {
             ModelKind::MovingAverage => MOVING_AVERAGE_DAYS,
             ModelKind::SeasonalNaive => SEASON_DAYS,
             ModelKind::Intermittent => INTERMITTENT_MIN_HISTORY_DAYS,
-            ModelKind::Regression => REGRESSION_MIN_HISTORY_DAYS,
+            ModelKind::Regression | ModelKind::LogRegression => REGRESSION_MIN_HISTORY_DAYS,
             ModelKind::Seed => icc_analytics::seed::SEED_MIN_HISTORY_DAYS,
         };
         model.max(SEASON_DAYS + 1)
+    }
+
+    /// Whether AUTO considers the model for a series with these `units`.
+    pub fn suits(self, units: &[f64]) -> bool {
+        if self != ModelKind::LogRegression || units.is_empty() {
+            return true;
+        }
+        let zeros = units.iter().filter(|&&u| u == 0.0).count();
+        zeros as f64 <= LOG_REGRESSION_MAX_ZERO_SHARE * units.len() as f64
     }
 
     /// Fewest days of history the service forecasts the model from:
@@ -155,6 +182,7 @@ impl ModelChoice {
             Ok(M::SeasonalNaive) => Ok(ModelChoice::Model(ModelKind::SeasonalNaive)),
             Ok(M::MovingAverage) => Ok(ModelChoice::Model(ModelKind::MovingAverage)),
             Ok(M::Regression) => Ok(ModelChoice::Model(ModelKind::Regression)),
+            Ok(M::LogRegression) => Ok(ModelChoice::Model(ModelKind::LogRegression)),
             Ok(M::Intermittent) => Ok(ModelChoice::Model(ModelKind::Intermittent)),
             Err(_) => Err(Error::invalid(
                 field,
@@ -218,6 +246,14 @@ mod tests {
         }
         let e = ModelChoice::from_proto("model", 99).unwrap_err();
         assert!(e.to_string().starts_with("model: 99"), "{e}");
+    }
+
+    #[test]
+    fn auto_leaves_log_regression_out_of_mostly_zero_series() {
+        assert!(ModelKind::LogRegression.suits(&[0.0, 1.0, 2.0, 0.0]));
+        assert!(!ModelKind::LogRegression.suits(&[0.0, 1.0, 0.0, 0.0]));
+        assert!(ModelKind::Regression.suits(&[0.0; 4]));
+        assert!(ModelKind::Intermittent.suits(&[0.0; 4]));
     }
 
     #[test]

@@ -45,6 +45,7 @@ export const modelName: Record<ForecastModel, string> = {
   [ForecastModel.MOVING_AVERAGE]: "Moving average",
   [ForecastModel.REGRESSION]: "Regression",
   [ForecastModel.INTERMITTENT]: "Intermittent (Croston)",
+  [ForecastModel.LOG_REGRESSION]: "Log-scale regression",
 };
 
 export const urgencyName: Record<ReorderUrgency, string> = {

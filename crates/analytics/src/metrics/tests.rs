@@ -71,3 +71,16 @@ fn bad_input_is_an_error() {
         Err(MetricsError::NonFinite { index: 1 })
     );
 }
+
+#[test]
+fn prefix_scales_equal_the_direct_ones_to_the_bit() {
+    let units: Vec<f64> = (0..60)
+        .map(|i| f64::from((i * 37 % 11) as u8) * 0.7)
+        .collect();
+    let scales = SeasonalScales::new(&units);
+    for n in 0..=units.len() {
+        let direct = seasonal_naive_mae(&units[..n]).zip(seasonal_naive_mse(&units[..n]));
+        assert_eq!(scales.of_prefix(n), direct, "prefix {n}");
+    }
+    assert_eq!(scales.of_prefix(units.len() + 1), None);
+}
