@@ -63,7 +63,7 @@ const MIN_TRAINING_ROWS: usize = 14;
 pub enum Transform {
     /// Units as they are.
     Identity,
-    /// log(1 + units), back-transformed with Duan's smearing factor.
+    /// log(1 + units), back-transformed with the lognormal factor exp(s²/2).
     Log1p,
 }
 
@@ -261,7 +261,8 @@ struct LagFit {
     fit: RidgeFit,
     /// Penalty GCV chose.
     alpha: f64,
-    /// Duan's smearing factor for log1p (1 for the identity).
+    /// Back-transform factor exp(s²/2) for log1p, s² the mean squared
+    /// residual in log space (1 for the identity).
     smearing: f64,
     /// Columns used (yearly terms may be left out).
     active: Vec<bool>,

@@ -101,3 +101,31 @@ fn constant_columns_get_zero_and_bad_input_is_an_error() {
     assert_eq!(fit.coefficients, vec![0.0]);
     assert!((fit.intercept - 3.0).abs() < 1e-12);
 }
+
+#[test]
+fn mean_squared_residual_from_the_sums_equals_the_direct_one() {
+    let (x, y) = random_design(300, 6, 7);
+    let mut eq = NormalEquations::new(6);
+    for (row, &target) in x.rows().into_iter().zip(&y) {
+        eq.add(&row.to_vec(), target);
+    }
+    for alpha in [0.0, 0.5] {
+        let fit = eq.solve(alpha).unwrap();
+        let direct = x
+            .rows()
+            .into_iter()
+            .zip(&y)
+            .map(|(row, &target)| (target - fit.predict(&row.to_vec())).powi(2))
+            .sum::<f64>()
+            / 300.0;
+        let from_sums = eq.mean_squared_residual(&fit);
+        assert!(
+            (from_sums - direct).abs() < 1e-9 * direct.max(1.0),
+            "alpha {alpha}: {from_sums} vs {direct}"
+        );
+    }
+    assert_eq!(
+        NormalEquations::new(3).mean_squared_residual(&eq.solve(0.0).unwrap()),
+        0.0
+    );
+}
