@@ -12,6 +12,7 @@ use icc_proto::v1::forecast_service_server::ForecastServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
+use tonic::service::Routes;
 
 use crate::core::{ForecastCore, MODEL_VERSION, Settings, default_workers};
 use crate::service::Forecasts;
@@ -127,7 +128,6 @@ pub async fn serve_core(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
-    let (health, health_service) = icc_server::health_service();
     // The store was opened (and migrated) before the core was built; one
     // cheap read proves it answers before we report SERVING.
     core.store()
@@ -137,33 +137,10 @@ pub async fn serve_core(
     let forecasts = ForecastServiceServer::new(Forecasts::new(core, stop.clone()))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
-    health
-        .set_serving::<ForecastServiceServer<Forecasts>>()
-        .await;
-    health
-        .set_service_status("", tonic_health::ServingStatus::Serving)
-        .await;
-    let (reflection, reflection_alpha) = icc_server::reflection_services(&[
-        <ForecastServiceServer<Forecasts> as NamedService>::NAME,
-    ])?;
+    let names = [<ForecastServiceServer<Forecasts> as NamedService>::NAME];
     tracing::info!(addr = %listener.local_addr()?, "forecast-svc serving");
-    let server = tonic::transport::Server::builder()
-        // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
-        .layer(tower::util::MapResponseLayer::new(
-            icc_server::oversize_as_resource_exhausted,
-        ))
-        .add_service(health_service)
-        .add_service(reflection)
-        .add_service(reflection_alpha)
-        .add_service(forecasts);
-    let incoming = icc_server::incoming(listener);
     // `stop` ends open ForecastAll streams so the server can drain.
-    icc_server::serve_until(
-        |drain| server.serve_with_incoming_shutdown(incoming, drain),
-        shutdown,
-        stop,
-    )
-    .await?;
+    icc_server::serve_routes(Routes::new(forecasts), &names, listener, shutdown, stop).await?;
     tracing::info!("forecast-svc stopped");
     Ok(())
 }

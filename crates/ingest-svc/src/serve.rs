@@ -13,6 +13,7 @@ use icc_proto::v1::ingest_service_server::IngestServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
+use tonic::service::Routes;
 
 use crate::pipeline::Pipeline;
 use crate::service::Ingest;
@@ -86,30 +87,15 @@ pub async fn serve(
             .roll_days(Duration::from_secs(60), stop.clone()),
     );
 
-    let (health, health_service) = icc_server::health_service();
     let ingest = IngestServiceServer::new(Ingest::new(pipeline))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
-    health.set_serving::<IngestServiceServer<Ingest>>().await;
-    health
-        .set_service_status("", tonic_health::ServingStatus::Serving)
-        .await;
-    let (reflection, reflection_alpha) =
-        icc_server::reflection_services(&[<IngestServiceServer<Ingest> as NamedService>::NAME])?;
-
+    let names = [<IngestServiceServer<Ingest> as NamedService>::NAME];
     tracing::info!(addr = %listener.local_addr()?, store = %config.store_url, tz = %config.time_zone, "ingest-svc serving");
-    let server = tonic::transport::Server::builder()
-        // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
-        .layer(tower::util::MapResponseLayer::new(
-            icc_server::oversize_as_resource_exhausted,
-        ))
-        .add_service(health_service)
-        .add_service(reflection)
-        .add_service(reflection_alpha)
-        .add_service(ingest);
-    let incoming = icc_server::incoming(listener);
-    let served = icc_server::serve_until(
-        |drain| server.serve_with_incoming_shutdown(incoming, drain),
+    let served = icc_server::serve_routes(
+        Routes::new(ingest),
+        &names,
+        listener,
         shutdown,
         stop.clone(),
     )

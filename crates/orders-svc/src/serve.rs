@@ -11,6 +11,7 @@ use icc_proto::v1::orders_service_server::OrdersServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
+use tonic::service::Routes;
 
 use crate::catalog::Catalog;
 use crate::inventory::{FeedHub, Inventory};
@@ -54,7 +55,6 @@ pub async fn serve(
     )
     .await?;
 
-    let (health, health_service) = icc_server::health_service();
     let catalog = CatalogServiceServer::new(Catalog::new(store.clone()))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
@@ -64,40 +64,17 @@ pub async fn serve(
     let inventory = InventoryServiceServer::new(Inventory::new(store, hub, stop.clone()))
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
-    health.set_serving::<CatalogServiceServer<Catalog>>().await;
-    health.set_serving::<OrdersServiceServer<Orders>>().await;
-    health
-        .set_serving::<InventoryServiceServer<Inventory>>()
-        .await;
-    health
-        .set_service_status("", tonic_health::ServingStatus::Serving)
-        .await;
-
-    let (reflection, reflection_alpha) = icc_server::reflection_services(&[
+    let names = [
         <CatalogServiceServer<Catalog> as NamedService>::NAME,
         <OrdersServiceServer<Orders> as NamedService>::NAME,
         <InventoryServiceServer<Inventory> as NamedService>::NAME,
-    ])?;
-    tracing::info!(addr = %listener.local_addr()?, store = %config.store_url, "orders-svc serving");
-    let server = tonic::transport::Server::builder()
-        // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
-        .layer(tower::util::MapResponseLayer::new(
-            icc_server::oversize_as_resource_exhausted,
-        ))
-        .add_service(health_service)
-        .add_service(reflection)
-        .add_service(reflection_alpha)
-        .add_service(catalog)
+    ];
+    let routes = Routes::new(catalog)
         .add_service(orders)
         .add_service(inventory);
-    let incoming = icc_server::incoming(listener);
+    tracing::info!(addr = %listener.local_addr()?, store = %config.store_url, "orders-svc serving");
     // Watch streams never end by themselves: `stop` ends them at shutdown.
-    icc_server::serve_until(
-        |drain| server.serve_with_incoming_shutdown(incoming, drain),
-        shutdown,
-        stop,
-    )
-    .await?;
+    icc_server::serve_routes(routes, &names, listener, shutdown, stop).await?;
     tracing::info!("orders-svc stopped");
     Ok(())
 }

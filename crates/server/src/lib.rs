@@ -11,7 +11,7 @@ mod status;
 mod telemetry;
 
 pub use oversize::oversize_as_resource_exhausted;
-pub use run::{SHUTDOWN_GRACE, incoming, serve_until};
+pub use run::{SHUTDOWN_GRACE, ServeError, incoming, serve_routes, serve_until};
 pub use shutdown::shutdown_signal;
 pub use status::{internal, invalid_argument, store_status};
 pub use telemetry::init_tracing;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tonic::service::Routes;
 use tonic::transport::server::TcpIncoming;
 
 /// How long open calls get to finish after a shutdown signal before their
@@ -45,4 +46,54 @@ where
             Ok(())
         }
     }
+}
+
+/// Why [`serve_routes`] stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Reflection could not be built from the descriptors.
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The server failed.
+    #[error(transparent)]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Serves `routes`, a backend's own gRPC services whose full names are
+/// `names`, on `listener` the way every backend of the mesh does: health
+/// reports each of them and the server SERVING, reflection lists exactly
+/// them (plus health and reflection), over-limit messages are
+/// RESOURCE_EXHAUSTED, connections use TCP_NODELAY, and `shutdown` cancels
+/// `streams` and starts a bounded drain ([`serve_until`]).
+pub async fn serve_routes(
+    routes: Routes,
+    names: &[&str],
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+    streams: CancellationToken,
+) -> Result<(), ServeError> {
+    let (health, health_service) = crate::health_service();
+    for name in names.iter().chain(&[""]) {
+        health
+            .set_service_status(*name, tonic_health::ServingStatus::Serving)
+            .await;
+    }
+    let (reflection, reflection_alpha) = crate::reflection_services(names)?;
+    let server = tonic::transport::Server::builder()
+        // Over-limit messages are RESOURCE_EXHAUSTED, as gRPC specifies.
+        .layer(tower::util::MapResponseLayer::new(
+            crate::oversize_as_resource_exhausted,
+        ))
+        .add_routes(routes)
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(reflection_alpha);
+    let incoming = incoming(listener);
+    serve_until(
+        |drain| server.serve_with_incoming_shutdown(incoming, drain),
+        shutdown,
+        streams,
+    )
+    .await?;
+    Ok(())
 }
