@@ -141,10 +141,12 @@ impl Upstream {
             self.count(status.code());
             let backoff = RETRY_BASE * 2u32.pow(attempt)
                 + RETRY_BASE.mul_f64(rand::random::<f64>()) * 2u32.pow(attempt);
-            // A read is retried when the service is unavailable; any call
-            // is when it never left the gateway (no connection could be
-            // made), as gRPC's transparent retries do.
-            if (retryable && status.code() == Code::Unavailable || never_sent(&status))
+            // A read is retried when the service is unavailable or its
+            // connection was lost mid-call; any call is when it never left
+            // the gateway (no connection could be made), as gRPC's
+            // transparent retries do.
+            let lost = matches!(status.code(), Code::Unavailable | Code::Cancelled);
+            if (retryable && lost || never_sent(&status))
                 && attempt < self.retries
                 && Instant::now() + backoff < deadline
             {
@@ -267,8 +269,11 @@ impl Upstream {
             Code::OutOfRange | Code::ResourceExhausted => Status::new(code, status.message()),
             Code::DeadlineExceeded => self.deadline_exceeded(),
             Code::Cancelled if Instant::now() >= deadline => self.deadline_exceeded(),
-            Code::Cancelled => Status::cancelled("the call was cancelled"),
-            Code::Unavailable | Code::Unknown => {
+            // Before the deadline a cancel comes from the connection, not
+            // the caller (a caller who cancels waits for no answer): the
+            // service went away mid-call (h2 resets the stream with CANCEL
+            // when it dies), so for the caller it is unavailable.
+            Code::Cancelled | Code::Unavailable | Code::Unknown => {
                 tracing::warn!(upstream = self.name, code = ?code, error = status.message(), "service unavailable");
                 Status::unavailable(format!("{} is unavailable; try again shortly", self.label))
             }
@@ -428,6 +433,11 @@ mod tests {
             ),
             (
                 Status::unknown("h2 protocol error: connection reset at /srv/orders"),
+                Code::Unavailable,
+                "the orders service is unavailable",
+            ),
+            (
+                Status::cancelled("h2 protocol error: stream reset: CANCEL"),
                 Code::Unavailable,
                 "the orders service is unavailable",
             ),

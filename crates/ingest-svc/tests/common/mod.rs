@@ -111,9 +111,17 @@ pub async fn start_orders(url: &str) -> Server {
         feed_poll_ms: 50,
     };
     let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(orders_svc::serve(config, l, async {
+    let serve = orders_svc::serve(config, l, async {
         let _ = stopped.await;
-    }));
+    });
+    // A server that stops early says why (its clients only see a refusal).
+    let task = tokio::spawn(async move {
+        let result = serve.await;
+        if let Err(e) = &result {
+            eprintln!("orders_svc at {addr} stopped: {e:#}");
+        }
+        result
+    });
     Server {
         addr,
         stop: Some(stop),
@@ -133,9 +141,17 @@ pub async fn start_ingest(url: &str) -> Server {
         batch: 64,
     };
     let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(ingest_svc::serve(config, l, async {
+    let serve = ingest_svc::serve(config, l, async {
         let _ = stopped.await;
-    }));
+    });
+    // A server that stops early says why (its clients only see a refusal).
+    let task = tokio::spawn(async move {
+        let result = serve.await;
+        if let Err(e) = &result {
+            eprintln!("ingest_svc at {addr} stopped: {e:#}");
+        }
+        result
+    });
     Server {
         addr,
         stop: Some(stop),

@@ -79,8 +79,7 @@ impl SqliteStore {
         )?;
         // WAL lets readers in every process run beside the one writer;
         // synchronous=FULL makes each commit durable before it is answered.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql_error)?;
+        use_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(sql_error)?;
         schema::migrate(&mut conn)?;
@@ -121,6 +120,27 @@ fn connect(path: &Path, flags: OpenFlags) -> StoreResult<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(sql_error)?;
     Ok(conn)
+}
+
+/// Switches the file to WAL mode. The switch needs the file to itself, and
+/// SQLite answers BUSY at once, without calling the busy handler, while
+/// another process opening the same fresh file holds it; so it is retried
+/// here, as patiently as any other lock.
+fn use_wal(conn: &Connection) -> StoreResult<()> {
+    use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+    let mut attempt = 0;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if matches!(e.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
+                    && wait_for_lock(attempt) =>
+            {
+                attempt += 1;
+            }
+            Err(e) => return Err(sql_error(e)),
+        }
+    }
 }
 
 /// Reader connections, opened on demand and kept for reuse.
@@ -449,6 +469,26 @@ mod tests {
 
     fn failure(code: i32) -> rusqlite::Error {
         rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// Services started together open the same fresh file at once; before
+    /// the WAL switch was retried, about one start in ten failed with
+    /// "database is locked" (seen in ingest-svc's pipeline tests).
+    #[test]
+    fn many_handles_open_one_fresh_file_at_once() {
+        for round in 0..30 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("icc.db");
+            let opened: Vec<StoreResult<SqliteStore>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..6)
+                    .map(|_| scope.spawn(|| SqliteStore::open_blocking(path.clone())))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for result in opened {
+                assert!(result.is_ok(), "round {round}: {:?}", result.err());
+            }
+        }
     }
 
     #[test]
