@@ -79,6 +79,25 @@ async fn call(channel: Channel, rule: &Rule, token: Option<&str>) -> (Code, Stri
     }
 }
 
+/// Asks, as `admin`, for a user `username` with `role` and `password`.
+async fn create_user(
+    auth: &mut AuthServiceClient<Channel>,
+    admin: &str,
+    username: &str,
+    role: pb::Role,
+    password: &str,
+) -> Result<tonic::Response<pb::CreateUserResponse>, tonic::Status> {
+    let request = pb::CreateUserRequest {
+        user: Some(pb::User {
+            username: username.into(),
+            role: role as i32,
+            ..Default::default()
+        }),
+        password: password.into(),
+    };
+    auth.create_user(authed(request, admin)).await
+}
+
 fn rank(role: Role) -> u8 {
     match role {
         Role::Viewer => 1,
@@ -249,51 +268,30 @@ async fn user_management_and_disabled_users() {
     assert_eq!(wrong.message(), unknown.message());
 
     // Create a user, then log in as them.
-    let created = auth
-        .create_user(authed(
-            pb::CreateUserRequest {
-                user: Some(pb::User {
-                    username: "carol".into(),
-                    role: pb::Role::Staff as i32,
-                    ..Default::default()
-                }),
-                password: "carol-password-1".into(),
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .user
-        .unwrap();
+    let created = create_user(
+        &mut auth,
+        &admin,
+        "carol",
+        pb::Role::Staff,
+        "carol-password-1",
+    )
+    .await
+    .unwrap()
+    .into_inner()
+    .user
+    .unwrap();
     assert_eq!(created.role, pb::Role::Staff as i32);
-    let again = auth
-        .create_user(authed(
-            pb::CreateUserRequest {
-                user: Some(pb::User {
-                    username: "carol".into(),
-                    role: pb::Role::Viewer as i32,
-                    ..Default::default()
-                }),
-                password: "carol-password-2".into(),
-            },
-            &admin,
-        ))
-        .await
-        .unwrap_err();
+    let again = create_user(
+        &mut auth,
+        &admin,
+        "carol",
+        pb::Role::Viewer,
+        "carol-password-2",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(again.code(), Code::AlreadyExists);
-    let short = auth
-        .create_user(authed(
-            pb::CreateUserRequest {
-                user: Some(pb::User {
-                    username: "dave".into(),
-                    role: pb::Role::Viewer as i32,
-                    ..Default::default()
-                }),
-                password: "short".into(),
-            },
-            &admin,
-        ))
+    let short = create_user(&mut auth, &admin, "dave", pb::Role::Viewer, "short")
         .await
         .unwrap_err();
     assert_eq!(short.code(), Code::InvalidArgument);
