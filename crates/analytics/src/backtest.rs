@@ -98,14 +98,10 @@ pub struct ModelBacktest {
 impl ModelBacktest {
     /// Signed errors grouped by 0-based horizon step.
     pub fn errors_by_step(&self) -> Vec<Vec<f64>> {
-        let horizon = self.windows.first().map_or(0, |w| w.actual.len());
-        let mut by_step = vec![Vec::with_capacity(self.windows.len()); horizon];
-        for window in &self.windows {
-            for (step, e) in window.errors().into_iter().enumerate() {
-                by_step[step].push(e);
-            }
-        }
-        by_step
+        self.misses_by_step(None)
+            .into_iter()
+            .map(|misses| misses.into_iter().map(|m| m.error).collect())
+            .collect()
     }
 
     /// Misses grouped by 0-based horizon step, leaving out window `skip`

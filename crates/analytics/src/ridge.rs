@@ -147,6 +147,9 @@ impl NormalEquations {
     /// Mean squared residual of `fit` over the rows summed here, from the
     /// sums alone (no pass over the rows): Σ(y − b₀ − xβ)² expanded.
     pub fn mean_squared_residual(&self, fit: &RidgeFit) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
         let (p, b0, beta) = (self.p, fit.intercept, &fit.coefficients);
         let dot = |a: &[f64]| a.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>();
         let mut quad = 0.0;
@@ -161,7 +164,7 @@ impl NormalEquations {
             + n * b0 * b0
             + 2.0 * b0 * dot(&self.sum_x)
             + quad;
-        if self.n == 0 { 0.0 } else { (rss / n).max(0.0) }
+        (rss / n).max(0.0)
     }
 
     /// Solves the ridge problem with penalty `alpha` (≥ 0) on every column.

@@ -4,19 +4,21 @@ fn near(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
 }
 
-/// Misses of forecasts of 0, whose error unit is 1: the errors as given.
-fn at_zero(errors: &[f64]) -> Vec<Miss> {
-    errors
-        .iter()
-        .map(|&error| Miss {
-            forecast: 0.0,
-            error,
-        })
-        .collect()
-}
-
+/// The model from errors made against forecasts of 0, whose error unit
+/// is 1: the errors count as given.
 fn from_errors(by_step: &[Vec<f64>]) -> Result<IntervalModel, IntervalError> {
-    let misses: Vec<Vec<Miss>> = by_step.iter().map(|e| at_zero(e)).collect();
+    let misses: Vec<Vec<Miss>> = by_step
+        .iter()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|&error| Miss {
+                    forecast: 0.0,
+                    error,
+                })
+                .collect()
+        })
+        .collect();
     IntervalModel::from_misses(&misses)
 }
 

@@ -18,6 +18,33 @@ pub struct Server {
 }
 
 impl Server {
+    /// Runs `serve`, given the receiver that tells it to stop, in a task. A
+    /// server that stops early says why on stderr (its clients only see a
+    /// refusal).
+    fn spawn<F>(
+        name: &'static str,
+        addr: std::net::SocketAddr,
+        serve: impl FnOnce(oneshot::Receiver<()>) -> F,
+    ) -> Server
+    where
+        F: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let (stop, stopped) = oneshot::channel();
+        let serve = serve(stopped);
+        let task = tokio::spawn(async move {
+            let result = serve.await;
+            if let Err(e) = &result {
+                eprintln!("{name} at {addr} stopped: {e:#}");
+            }
+            result
+        });
+        Server {
+            addr,
+            stop: Some(stop),
+            task,
+        }
+    }
+
     pub async fn channel(&self) -> Channel {
         Channel::from_shared(format!("http://{}", self.addr))
             .unwrap()
@@ -110,23 +137,11 @@ pub async fn start_orders(url: &str) -> Server {
         store_url: url.to_owned(),
         feed_poll_ms: 50,
     };
-    let (stop, stopped) = oneshot::channel();
-    let serve = orders_svc::serve(config, l, async {
-        let _ = stopped.await;
-    });
-    // A server that stops early says why (its clients only see a refusal).
-    let task = tokio::spawn(async move {
-        let result = serve.await;
-        if let Err(e) = &result {
-            eprintln!("orders_svc at {addr} stopped: {e:#}");
-        }
-        result
-    });
-    Server {
-        addr,
-        stop: Some(stop),
-        task,
-    }
+    Server::spawn("orders_svc", addr, |stopped| {
+        orders_svc::serve(config, l, async move {
+            let _ = stopped.await;
+        })
+    })
 }
 
 pub async fn start_ingest(url: &str) -> Server {
@@ -140,23 +155,11 @@ pub async fn start_ingest(url: &str) -> Server {
         poll_ms: 50,
         batch: 64,
     };
-    let (stop, stopped) = oneshot::channel();
-    let serve = ingest_svc::serve(config, l, async {
-        let _ = stopped.await;
-    });
-    // A server that stops early says why (its clients only see a refusal).
-    let task = tokio::spawn(async move {
-        let result = serve.await;
-        if let Err(e) = &result {
-            eprintln!("ingest_svc at {addr} stopped: {e:#}");
-        }
-        result
-    });
-    Server {
-        addr,
-        stop: Some(stop),
-        task,
-    }
+    Server::spawn("ingest_svc", addr, |stopped| {
+        ingest_svc::serve(config, l, async move {
+            let _ = stopped.await;
+        })
+    })
 }
 
 pub async fn create(
