@@ -5,6 +5,12 @@
 //! exactly as the service does (`engine::forecast`: the backtests behind
 //! AUTO's choice and the intervals, then the forecast) on the days before,
 //! forecasts `horizon` days and scores the first min(horizon, holdout).
+//! Like the service, whose history of a SKU starts at its first sale (the
+//! first day ingest-svc stores features for), the models see the training
+//! part from its first day with sales: the zeros before a launch are not
+//! demand. A series too young for that keeps just enough of the days
+//! before its first sale for AUTO's simplest candidate (the service would
+//! refuse it); the MASE scale is still read from the whole training part.
 //! Per series: MAE, RMSE, sMAPE (percent, a point scoring 0 when actual
 //! and forecast are both 0), MASE (scaled by the in-sample mean absolute
 //! 7-day seasonal-naive error of the training part; undefined when that
@@ -372,8 +378,26 @@ pub fn holdout_forecast(
     let training = series
         .truncated(series.date_of(train_days - 1))
         .ok_or_else(|| "empty training part".to_string())?;
-    let history = training_history(name, training, choice, calendar);
+    let history = training_history(name, from_first_sale(training, choice), choice, calendar);
     engine::forecast(&history, choice, horizon, calendar).map_err(|e| e.to_string())
+}
+
+/// `series` from its first day with sales, keeping at least the days the
+/// simplest model of `choice` needs (all of it when nothing sold).
+fn from_first_sale(series: DailySeries, choice: ModelChoice) -> DailySeries {
+    let need = choice
+        .candidates()
+        .iter()
+        .map(|k| k.min_history_days())
+        .min()
+        .unwrap_or(1);
+    let first_sale = series.units().iter().position(|&u| u > 0.0).unwrap_or(0);
+    let start = first_sale.min(series.len().saturating_sub(need));
+    if start == 0 {
+        return series;
+    }
+    DailySeries::new(series.date_of(start), series.units()[start..].to_vec())
+        .expect("a suffix of a valid series is valid")
 }
 
 /// The service's view of a training part. Only the seed model reads the

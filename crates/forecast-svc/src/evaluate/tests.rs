@@ -330,6 +330,44 @@ fn a_series_shorter_than_the_holdout_is_skipped_and_the_rest_evaluated() {
     assert!(reasons[1].1.contains("model naive"), "{reasons:?}");
 }
 
+/// A launch: zeros before the first sale do not reach the models, as the
+/// service's history starts at the first sale; the MASE scale still reads
+/// the whole training part.
+#[test]
+fn models_see_the_training_part_from_the_first_sale() {
+    let sales: Vec<f64> = (0..90).map(|i| f64::from(3 + (i * 7) % 5)).collect();
+    let launched = |zeros: usize| {
+        let units: Vec<f64> = std::iter::repeat_n(0.0, zeros)
+            .chain(sales.clone())
+            .collect();
+        let start = day0() - Days::new(zeros as u64);
+        DailySeries::new(start, units).unwrap()
+    };
+    let calendar = HolidayCalendar::builtin();
+    for choice in [ModelChoice::Auto, ModelChoice::Model(ModelKind::Regression)] {
+        let plain = holdout_forecast("S", &launched(0), choice, 28, 28, &calendar).unwrap();
+        let late = holdout_forecast("S", &launched(200), choice, 28, 28, &calendar).unwrap();
+        assert_eq!(plain.points, late.points, "{choice:?}");
+        assert_eq!(plain.intervals, late.intervals, "{choice:?}");
+    }
+}
+
+#[test]
+fn a_young_series_keeps_the_days_before_its_first_sale_that_it_needs() {
+    let naive = ModelChoice::Model(ModelKind::Naive);
+    let need = ModelKind::Naive.min_history_days();
+    let mut units = vec![0.0; 30];
+    units.extend([2.0, 0.0, 4.0]);
+    let young = from_first_sale(DailySeries::new(day0(), units.clone()).unwrap(), naive);
+    assert_eq!(young.len(), need);
+    assert_eq!(young.units(), &units[units.len() - need..]);
+    units.extend([1.0; 20]);
+    let grown = from_first_sale(DailySeries::new(day0(), units).unwrap(), naive);
+    assert_eq!(grown.start(), day0() + Days::new(30));
+    let none_sold = from_first_sale(DailySeries::new(day0(), vec![0.0; 40]).unwrap(), naive);
+    assert_eq!(none_sold.len(), 40);
+}
+
 #[test]
 fn constant_all_zero_and_short_series_do_not_panic() {
     let mut panel = vec![("zeros", vec![0.0; 60]), ("const", vec![3.0; 60])];
