@@ -23,6 +23,10 @@ Panels (seeded, so the same files every run):
 - seasonal: 200 series x 1,826 days (2013-2017), Poisson, store-by-item
   like: a yearly season of amplitude 20-40% peaking in July, a weekend
   peak, 3-15% growth a year, levels 15-90 units a day.
+- sparse_retail: 300 series x 1,500 days, item-by-store-like slow movers
+  (the M5 kind): 0.05-1.5 units a day drifting as a log random walk, a
+  weekend peak, level steps, stock-outs, launches with leading zeros,
+  over-dispersed counts (gamma-Poisson, shape 2).
 - speed (only with --speed): 10,000 series x 730 days, Poisson around a
   log-normal level with weekly and yearly seasonality, a fifth slow movers.
 
@@ -226,6 +230,35 @@ def mixed(rng, n_series=300):
     return names, ds, us, rates, True
 
 
+def sparse_retail(rng, n_series=300, days=1500):
+    """Item-by-store-like slow movers (the M5 kind): a rate of 0.05-1.5
+    units a day drifting as a random walk in logs, a weekend peak, level
+    steps (price changes), stock-outs (runs of zero sales), launches with
+    leading zeros, and over-dispersed counts (gamma-Poisson, shape 2)."""
+    names, ds, us, rates = [], [], [], []
+    d = dates(days)
+    dow = np.arange(days) % 7
+    weekly = np.array([0.95, 0.85, 0.85, 0.85, 1.05, 1.3, 1.25])
+    for i in range(n_series):
+        level = math.exp(rng.uniform(math.log(0.05), math.log(1.5)))
+        drift = np.exp(np.cumsum(rng.normal(0, 0.015, days)))
+        w = weekly * rng.uniform(0.9, 1.1, 7)
+        lam = level * drift * (w / w.mean())[dow]
+        for _ in range(int(rng.integers(0, 3))):
+            lam[int(rng.integers(0, days)):] *= rng.uniform(0.6, 1.6)
+        if i % 4 == 0:
+            lam[: int(rng.integers(100, 900))] = 0.0
+        for _ in range(int(rng.integers(0, 3))):
+            at = int(rng.integers(0, days))
+            lam[at : at + int(rng.integers(10, 60))] = 0.0
+        units = rng.poisson(rng.gamma(2.0, lam / 2.0))
+        names.append(f"R{i:04d}")
+        ds.append(d)
+        us.append(units)
+        rates.append(lam)
+    return names, ds, us, rates, False
+
+
 def speed(rng, n_series=10_000, days=730):
     names, ds, us, rates = [], [], [], []
     d = dates(days)
@@ -253,7 +286,13 @@ def main():
     ap.add_argument("--speed", action="store_true", help="also write the 10,000 x 730 speed panel")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    panels = [("smooth", smooth), ("intermittent", intermittent), ("mixed", mixed), ("seasonal", seasonal)]
+    panels = [
+        ("smooth", smooth),
+        ("intermittent", intermittent),
+        ("mixed", mixed),
+        ("seasonal", seasonal),
+        ("sparse_retail", sparse_retail),
+    ]
     if args.speed:
         panels.append(("speed", speed))
     for k, (name, make) in enumerate(panels):

@@ -7,8 +7,9 @@
 //!    requirement the SKU meets are *eligible*; AUTO leaving one out for
 //!    short history says so in `fallback_reason`;
 //! 2. every eligible candidate is backtested on the same rolling-origin
-//!    windows (icc-analytics `backtest`: up to 8 weekly origins, up to 28
-//!    days ahead, fewer when the history is short);
+//!    windows (icc-analytics `backtest`: up to 16 weekly origins, 32 for a
+//!    mostly-zero series, up to 28 days ahead, fewer when the history is
+//!    short);
 //! 3. AUTO picks the lowest RMSSE (RMSE when the series has no seasonal
 //!    variation to scale by), a tie going to the simpler model;
 //! 4. the chosen model forecasts from the whole history (the seed model
@@ -23,7 +24,7 @@ use icc_analytics::{
 
 use crate::error::Error;
 use crate::history::{SkuHistory, fit_seed_from_rows};
-use crate::models::{MIN_BACKTEST_STEPS, ModelChoice, ModelKind};
+use crate::models::{MIN_BACKTEST_STEPS, ModelChoice, ModelKind, mostly_zero};
 
 /// Most days ahead the backtest behind a forecast's intervals measures;
 /// later days reuse the last measured step's errors.
@@ -32,6 +33,10 @@ pub const BACKTEST_HORIZON: usize = 28;
 pub const BACKTEST_WINDOWS: usize = 8;
 /// Backtest origins behind a forecast's selection and intervals.
 pub const FORECAST_BACKTEST_WINDOWS: usize = 16;
+/// The same for a mostly-zero series ([`crate::models::mostly_zero`]): its
+/// errors are mostly its few days with demand, and the 95% interval needs
+/// more of them (measured in docs/forecasting.md, section Intervals).
+pub const SPARSE_FORECAST_BACKTEST_WINDOWS: usize = 32;
 /// Days between backtest origins.
 pub const BACKTEST_STEP: usize = 7;
 /// Largest forecast horizon, in days.
@@ -104,7 +109,7 @@ pub fn forecast(
     let bt_horizon = BACKTEST_HORIZON.min(horizon).min(have - min_training);
     let config = BacktestConfig {
         horizon: bt_horizon,
-        windows: FORECAST_BACKTEST_WINDOWS
+        windows: forecast_windows(history.series.units())
             .min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
         step: BACKTEST_STEP,
     };
@@ -169,6 +174,16 @@ pub fn forecast(
         fallback_reason,
         backtest: config,
     })
+}
+
+/// Backtest origins behind a forecast of a series with these `units`,
+/// when its history allows.
+pub fn forecast_windows(units: &[f64]) -> usize {
+    if mostly_zero(units) {
+        SPARSE_FORECAST_BACKTEST_WINDOWS
+    } else {
+        FORECAST_BACKTEST_WINDOWS
+    }
 }
 
 /// FAILED_PRECONDITION when the history is too short for every model of

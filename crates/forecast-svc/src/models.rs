@@ -26,10 +26,18 @@ pub const MOVING_AVERAGE_DAYS: usize = 28;
 /// from errors it really made.
 pub const MIN_BACKTEST_STEPS: usize = 7;
 
-/// Share of zero days above which AUTO leaves [`ModelKind::LogRegression`]
-/// out: log(1 + units) of mostly-zero demand models whether a day sells
-/// more than how much, which the intermittent model does explicitly.
-pub const LOG_REGRESSION_MAX_ZERO_SHARE: f64 = 0.5;
+/// Share of zero days above which a series is *mostly zero* (a slow
+/// mover). AUTO leaves [`ModelKind::LogRegression`] out of it: log(1 +
+/// units) of mostly-zero demand models whether a day sells more than how
+/// much, which the intermittent model does explicitly. Its forecasts are
+/// backtested on more windows (`engine::SPARSE_FORECAST_BACKTEST_WINDOWS`).
+pub const MOSTLY_ZERO_SHARE: f64 = 0.5;
+
+/// Whether over [`MOSTLY_ZERO_SHARE`] of the days in `units` are zero.
+pub fn mostly_zero(units: &[f64]) -> bool {
+    let zeros = units.iter().filter(|&&u| u == 0.0).count();
+    zeros as f64 > MOSTLY_ZERO_SHARE * units.len() as f64
+}
 
 /// A concrete model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -147,11 +155,7 @@ impl ModelKind {
 
     /// Whether AUTO considers the model for a series with these `units`.
     pub fn suits(self, units: &[f64]) -> bool {
-        if self != ModelKind::LogRegression || units.is_empty() {
-            return true;
-        }
-        let zeros = units.iter().filter(|&&u| u == 0.0).count();
-        zeros as f64 <= LOG_REGRESSION_MAX_ZERO_SHARE * units.len() as f64
+        self != ModelKind::LogRegression || !mostly_zero(units)
     }
 
     /// Fewest days of history the service forecasts the model from:

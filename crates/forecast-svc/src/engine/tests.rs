@@ -304,3 +304,29 @@ fn the_new_models_explain_every_point_as_a_sum_of_named_terms() {
         }
     }
 }
+
+#[test]
+fn mostly_zero_series_are_backtested_on_more_windows() {
+    let calendar = HolidayCalendar::builtin();
+    // Demand on one day in four: mostly zero.
+    let units: Vec<f64> = (0..400)
+        .map(|i| if i % 4 == 0 { 3.0 } else { 0.0 })
+        .collect();
+    let sparse = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
+    let regular = synthetic(16, 400);
+    for choice in [
+        ModelChoice::Auto,
+        ModelChoice::Model(ModelKind::Intermittent),
+    ] {
+        let f = forecast(&sparse, choice, 28, &calendar).unwrap();
+        assert_eq!(f.backtest.windows, SPARSE_FORECAST_BACKTEST_WINDOWS);
+        let f = forecast(&regular, choice, 28, &calendar).unwrap();
+        assert_eq!(f.backtest.windows, FORECAST_BACKTEST_WINDOWS);
+    }
+    // A short mostly-zero history gets the windows it has room for.
+    let short: Vec<f64> = (0..120).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+    let short = history_of(DailySeries::new(start(), short).unwrap(), &calendar);
+    let f = forecast(&short, ModelChoice::Auto, 28, &calendar).unwrap();
+    assert!(f.backtest.windows < SPARSE_FORECAST_BACKTEST_WINDOWS);
+    assert!(f.backtest.windows > FORECAST_BACKTEST_WINDOWS / 2);
+}
