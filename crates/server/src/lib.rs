@@ -9,6 +9,7 @@ mod run;
 mod shutdown;
 mod status;
 mod telemetry;
+pub mod testing;
 
 pub use oversize::oversize_as_resource_exhausted;
 pub use run::{SHUTDOWN_GRACE, ServeError, incoming, serve_routes, serve_until};

@@ -20,7 +20,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::{Channel, Endpoint};
-use tonic::{Code, Status};
 
 pub type Client = ForecastServiceClient<Channel>;
 
@@ -216,33 +215,8 @@ pub async fn get(
         .into_inner()
 }
 
-/// Asserts `result` failed with `code` and a message containing every
-/// needle; returns the status.
-#[track_caller]
-pub fn expect_status<T: std::fmt::Debug>(
-    result: Result<T, Status>,
-    code: Code,
-    needles: &[&str],
-) -> Status {
-    let status = match result {
-        Ok(value) => panic!("expected {code:?} containing {needles:?}, got Ok({value:?})"),
-        Err(status) => status,
-    };
-    assert_eq!(
-        status.code(),
-        code,
-        "wrong code; message: {:?}",
-        status.message()
-    );
-    for needle in needles {
-        assert!(
-            status.message().contains(needle),
-            "{code:?} message {:?} does not mention {needle:?}",
-            status.message()
-        );
-    }
-    status
-}
+#[allow(unused_imports)] // not every test binary checks a status
+pub use icc_server::testing::expect_status;
 
 pub fn date(d: &Option<icc_proto::google::r#type::Date>) -> NaiveDate {
     icc_proto::date_from_proto(d.as_ref().expect("a date")).expect("a valid date")

@@ -16,7 +16,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::{Channel, Endpoint};
-use tonic::{Code, Status};
 
 pub type Catalog = CatalogServiceClient<Channel>;
 pub type Orders = OrdersServiceClient<Channel>;
@@ -304,33 +303,8 @@ pub async fn adjust(
         .into_inner()
 }
 
-/// Asserts that `result` failed with `code` and a message containing every
-/// one of `needles`; returns the status.
-#[track_caller]
-pub fn expect_status<T: std::fmt::Debug>(
-    result: Result<T, Status>,
-    code: Code,
-    needles: &[&str],
-) -> Status {
-    let status = match result {
-        Ok(value) => panic!("expected {code:?} containing {needles:?}, got Ok({value:?})"),
-        Err(status) => status,
-    };
-    assert_eq!(
-        status.code(),
-        code,
-        "wrong code; message: {:?}",
-        status.message()
-    );
-    for needle in needles {
-        assert!(
-            status.message().contains(needle),
-            "{code:?} message {:?} does not mention {needle:?}",
-            status.message()
-        );
-    }
-    status
-}
+#[allow(unused_imports)] // not every test binary checks a status
+pub use icc_server::testing::expect_status;
 
 /// A small deterministic generator (no dependency on `rand` needed).
 pub struct Lcg(u64);
