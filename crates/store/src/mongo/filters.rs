@@ -99,17 +99,30 @@ pub fn orders(f: &OrderFilter, before: Option<&str>) -> Document {
     if let Some(status) = f.status {
         filter.insert("status", order_status_str(status));
     }
+    // Stored times are whole milliseconds, so `>= from` is `>= ceil(from)`
+    // and `< to` is `< ceil(to)` (truncating would take in an order placed
+    // just before `from` and leave out one placed just before `to`).
     let mut time = Document::new();
     if let Some(from) = f.from {
-        time.insert("$gte", to_bson(from));
+        time.insert("$gte", ceil_millis(from));
     }
     if let Some(to) = f.to {
-        time.insert("$lt", to_bson(to));
+        time.insert("$lt", ceil_millis(to));
     }
     if !time.is_empty() {
         filter.insert("create_time", time);
     }
     filter
+}
+
+/// The first whole millisecond at or after `t`.
+pub fn ceil_millis(t: DateTime<Utc>) -> mongodb::bson::DateTime {
+    let floor = to_bson(t);
+    if t.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
+        floor
+    } else {
+        mongodb::bson::DateTime::from_millis(floor.timestamp_millis().saturating_add(1))
+    }
 }
 
 /// Marks a placed order cancelled; matches nothing once it is cancelled.

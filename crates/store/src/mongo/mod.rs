@@ -39,7 +39,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use mongodb::bson::{Document, doc};
-use mongodb::options::{ClientOptions, ReadConcern, WriteConcern};
+use mongodb::options::{Acknowledgment, ClientOptions, ReadConcern, WriteConcern};
 use mongodb::{BoxFuture, Client, ClientSession};
 use tokio::sync::watch;
 
@@ -126,9 +126,14 @@ impl MongoStore {
 /// the server's logs.
 pub fn apply_defaults(options: &mut ClientOptions) {
     options.app_name.get_or_insert_with(|| "icc-store".into());
-    options
+    // `journal` or `wtimeoutMS` alone also make a write concern (without
+    // `w`): only an explicit `w` overrides majority.
+    let write_concern = options
         .write_concern
         .get_or_insert_with(WriteConcern::majority);
+    if write_concern.w.is_none() {
+        write_concern.w = Some(Acknowledgment::Majority);
+    }
     options
         .read_concern
         .get_or_insert_with(ReadConcern::majority);

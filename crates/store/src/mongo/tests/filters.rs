@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use mongodb::bson::{Bson, doc};
 
 use crate::mongo::docs::to_bson;
@@ -146,6 +146,30 @@ fn order_filters() {
     assert_eq!(
         movements("A", 10),
         doc! { "sku": "A", "_id": { "$lt": 10_i64 } }
+    );
+}
+
+#[test]
+fn order_time_bounds_round_up_to_stored_milliseconds() {
+    // Stored create_times are whole milliseconds: an order stored at
+    // 12:00:00.001 was placed before `to` = 12:00:00.001500 and after
+    // `from` = 12:00:00.000500, so both bounds round up.
+    let ms =
+        |m: i64| Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap() + Duration::milliseconds(m);
+    let f = OrderFilter {
+        status: None,
+        from: Some(ms(0) + Duration::microseconds(500)),
+        to: Some(ms(1) + Duration::microseconds(500)),
+    };
+    assert_eq!(
+        orders(&f, None),
+        doc! { "create_time": { "$gte": to_bson(ms(1)), "$lt": to_bson(ms(2)) } }
+    );
+    // Whole milliseconds stay as they are.
+    assert_eq!(ceil_millis(ms(7)), to_bson(ms(7)));
+    assert_eq!(
+        ceil_millis(ms(-1) + Duration::nanoseconds(1)),
+        to_bson(ms(0))
     );
 }
 

@@ -58,6 +58,30 @@ async fn client_defaults_are_majority_unless_the_url_says_otherwise() {
 }
 
 #[tokio::test]
+async fn a_write_concern_without_w_is_still_majority() {
+    // `journal` and `wtimeoutMS` make a write concern without `w`.
+    for url in [
+        "mongodb://localhost/?journal=true",
+        "mongodb://localhost/?wtimeoutMS=5000",
+    ] {
+        let mut options = ClientOptions::parse(url).await.expect("parse");
+        apply_defaults(&mut options);
+        assert_eq!(
+            options.write_concern.as_ref().and_then(|w| w.w.clone()),
+            Some(Acknowledgment::Majority),
+            "{url}"
+        );
+    }
+    let mut options = ClientOptions::parse("mongodb://localhost/?w=2&journal=true")
+        .await
+        .expect("parse");
+    apply_defaults(&mut options);
+    let concern = options.write_concern.expect("write concern");
+    assert_eq!(concern.w, Some(Acknowledgment::Nodes(2)));
+    assert_eq!(concern.journal, Some(true));
+}
+
+#[tokio::test]
 async fn open_refuses_bad_mongodb_urls_before_connecting() {
     for url in [
         "mongodb://localhost/bad.name",
