@@ -263,7 +263,7 @@ struct LagFit {
     alpha: f64,
     /// Back-transform factor exp(s²/2) for log1p, s² the mean squared
     /// residual in log space (1 for the identity).
-    smearing: f64,
+    back_transform: f64,
     /// Columns used (yearly terms may be left out).
     active: Vec<bool>,
 }
@@ -427,7 +427,7 @@ impl RegressionModel {
                     .collect();
                 let fit = eq_o.solve_weighted(config.alpha, &penalties, &active)?;
                 let alpha = config.alpha;
-                let smearing = match config.transform {
+                let back_transform = match config.transform {
                     Transform::Identity => 1.0,
                     Transform::Log1p => (eq_o.mean_squared_residual(&fit) / 2.0).exp(),
                 };
@@ -435,7 +435,7 @@ impl RegressionModel {
                     lag,
                     fit,
                     alpha,
-                    smearing,
+                    back_transform,
                     active,
                 });
             }
@@ -541,7 +541,7 @@ impl RegressionModel {
             let linear = lag_fit.fit.predict(&x);
             let mut value = match self.config.transform {
                 Transform::Identity => linear,
-                Transform::Log1p => lag_fit.smearing * linear.exp() - 1.0,
+                Transform::Log1p => lag_fit.back_transform * linear.exp() - 1.0,
             };
             if !value.is_finite() {
                 value = 0.0;

@@ -334,19 +334,11 @@ fn run_backtests(
         .map(|&kind| {
             backtest(&history.series, &*kind.forecaster(calendar), config)
                 .map(|report| (kind, report))
-                .map_err(|e| match e {
-                    BacktestError::Forecast(e) => analytics(history, e),
-                    other => Error::Internal(format!(
-                        "backtest of {} for {}: {other}",
-                        kind.name(),
-                        history.sku
-                    )),
-                })
+                .map_err(|e| backtest_error(history, kind, e))
         })
         .collect()
 }
 
-/// The candidates of `choice` whose need is met, and those left out.
 /// The models of `choice` that suit the history, split into those with
 /// enough days and those without.
 fn split(
@@ -354,11 +346,11 @@ fn split(
     history: &SkuHistory,
     need: impl Fn(ModelKind) -> usize,
 ) -> (Vec<ModelKind>, Vec<ModelKind>) {
-    let units = history.series.units();
+    let sparse = mostly_zero(history.series.units());
     choice
         .candidates()
         .into_iter()
-        .filter(|k| choice != ModelChoice::Auto || k.suits(units))
+        .filter(|k| choice != ModelChoice::Auto || k.suits(sparse))
         .partition(|&k| history.days() >= need(k))
 }
 

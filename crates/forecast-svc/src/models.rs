@@ -153,9 +153,10 @@ impl ModelKind {
         model.max(SEASON_DAYS + 1)
     }
 
-    /// Whether AUTO considers the model for a series with these `units`.
-    pub fn suits(self, units: &[f64]) -> bool {
-        self != ModelKind::LogRegression || !mostly_zero(units)
+    /// Whether AUTO considers the model for a series that is
+    /// [`mostly_zero`] or not.
+    pub fn suits(self, mostly_zero: bool) -> bool {
+        self != ModelKind::LogRegression || !mostly_zero
     }
 
     /// Fewest days of history the service forecasts the model from:
@@ -254,10 +255,10 @@ mod tests {
 
     #[test]
     fn auto_leaves_log_regression_out_of_mostly_zero_series() {
-        assert!(ModelKind::LogRegression.suits(&[0.0, 1.0, 2.0, 0.0]));
-        assert!(!ModelKind::LogRegression.suits(&[0.0, 1.0, 0.0, 0.0]));
-        assert!(ModelKind::Regression.suits(&[0.0; 4]));
-        assert!(ModelKind::Intermittent.suits(&[0.0; 4]));
+        assert!(ModelKind::LogRegression.suits(mostly_zero(&[0.0, 1.0, 2.0, 0.0])));
+        assert!(!ModelKind::LogRegression.suits(mostly_zero(&[0.0, 1.0, 0.0, 0.0])));
+        assert!(ModelKind::Regression.suits(mostly_zero(&[0.0; 4])));
+        assert!(ModelKind::Intermittent.suits(mostly_zero(&[0.0; 4])));
     }
 
     #[test]
