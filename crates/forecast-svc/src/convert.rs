@@ -8,7 +8,7 @@ use icc_proto::v1 as pb;
 use icc_proto::{date_to_proto, timestamp_to_proto};
 use icc_store::DataWatermark;
 
-use crate::engine::{BacktestOutcome, Forecasted};
+use crate::engine::{self, BacktestOutcome, Forecasted};
 use crate::models::ModelKind;
 
 /// What the store keeps for a forecast (the `body` of a `StoredForecast`):
@@ -87,12 +87,8 @@ fn explanation(e: &Explanation) -> pb::Explanation {
 
 /// A model's score; an undefined scaled measure (zero scale) is 0.
 pub fn score(model: ModelKind, a: &Accuracy) -> pb::ModelScore {
-    score_named(model.to_proto(), a)
-}
-
-fn score_named(model: pb::ForecastModel, a: &Accuracy) -> pb::ModelScore {
     pb::ModelScore {
-        model: model as i32,
+        model: model.to_proto() as i32,
         accuracy: Some(pb::Accuracy {
             mae: a.mae,
             rmse: a.rmse,
@@ -100,6 +96,7 @@ fn score_named(model: pb::ForecastModel, a: &Accuracy) -> pb::ModelScore {
             mase: a.mase.unwrap_or(0.0),
             rmsse: a.rmsse.unwrap_or(0.0),
         }),
+        selection_score: engine::selection_score(model, a),
     }
 }
 
@@ -111,11 +108,11 @@ pub fn backtest(outcome: &BacktestOutcome) -> pb::BacktestResponse {
         .iter()
         .filter_map(|b| {
             let model = match b.model.as_str() {
-                "naive" => pb::ForecastModel::Naive,
-                "seasonal_naive" => pb::ForecastModel::SeasonalNaive,
+                "naive" => ModelKind::Naive,
+                "seasonal_naive" => ModelKind::SeasonalNaive,
                 _ => return None,
             };
-            Some(score_named(model, &b.accuracy))
+            Some(score(model, &b.accuracy))
         })
         .collect();
     pb::BacktestResponse {

@@ -11,7 +11,8 @@
 //!    mostly-zero series, up to 28 days ahead, fewer when the history is
 //!    short);
 //! 3. AUTO picks the lowest RMSSE (RMSE when the series has no seasonal
-//!    variation to scale by), a tie going to the simpler model;
+//!    variation to scale by), a fallback's raised by 10% against the two
+//!    main candidates, a tie going to the simpler model;
 //! 4. the chosen model forecasts from the whole history (the seed model
 //!    fitted on the stored feature rows), and the 80% / 95% intervals and
 //!    per-step error scale come from its backtest errors at each step.
@@ -24,7 +25,7 @@ use icc_analytics::{
 
 use crate::error::Error;
 use crate::history::{SkuHistory, fit_seed_from_rows};
-use crate::models::{MIN_BACKTEST_STEPS, ModelChoice, ModelKind, mostly_zero};
+use crate::models::{FALLBACK_MARGIN, MIN_BACKTEST_STEPS, ModelChoice, ModelKind, mostly_zero};
 
 /// Most days ahead the backtest behind a forecast's intervals measures;
 /// later days reuse the last measured step's errors.
@@ -251,10 +252,24 @@ pub fn backtest_sku(
 }
 
 /// The score AUTO minimises: RMSSE, or RMSE when no window has a
-/// seasonal-naive scale (a constant history). All candidates are scored on
-/// the same windows, so either every one has an RMSSE or none has.
-pub fn selection_score(accuracy: &Accuracy) -> f64 {
-    accuracy.rmsse.unwrap_or(accuracy.rmse)
+/// seasonal-naive scale (a constant history), raised by
+/// [`FALLBACK_MARGIN`] unless `model` is one of the main candidates. All
+/// candidates are scored on the same windows, so either every one has an
+/// RMSSE or none has.
+pub fn selection_score(model: ModelKind, accuracy: &Accuracy) -> f64 {
+    let score = accuracy.rmsse.unwrap_or(accuracy.rmse);
+    if model.is_main() {
+        score
+    } else {
+        score * (1.0 + FALLBACK_MARGIN)
+    }
+}
+
+impl Scored {
+    /// [`selection_score`] of this model and accuracy.
+    pub fn selection_score(&self) -> f64 {
+        selection_score(self.model, &self.accuracy)
+    }
 }
 
 /// Index of the chosen report and of the runner-up. `reports` are in
@@ -279,7 +294,7 @@ pub fn select_scored(scores: &[Scored]) -> (usize, Option<usize>) {
             if Some(i) == skip {
                 continue;
             }
-            let score = selection_score(&scored.accuracy);
+            let score = scored.selection_score();
             let better = match best {
                 None => true,
                 Some((_, b)) => score < b - 1e-12 * b.abs().max(1.0),

@@ -59,6 +59,15 @@ pub enum ModelKind {
     Seed,
 }
 
+/// How much lower a fallback's backtest score must be than the main
+/// candidates' for AUTO to choose it: scores are multiplied by 1 + this
+/// for every model but [`ModelKind::is_main`]. Sixteen backtest windows
+/// cannot tell models apart that are within a few percent of each other,
+/// and choosing on that noise cost accuracy: without the margin AUTO was
+/// 0.3-4% worse in RMSE on nine of ten development panels
+/// (docs/forecasting.md, section `auto`).
+pub const FALLBACK_MARGIN: f64 = 0.1;
+
 /// What AUTO chooses from, simplest first: a tie goes to the earlier one.
 pub const AUTO_CANDIDATES: [ModelKind; 5] = [
     ModelKind::MovingAverage,
@@ -151,6 +160,15 @@ impl ModelKind {
             ModelKind::Seed => icc_analytics::seed::SEED_MIN_HISTORY_DAYS,
         };
         model.max(SEASON_DAYS + 1)
+    }
+
+    /// Whether the model is one of AUTO's main candidates, the two built
+    /// for the job: `log_regression` for regular demand, `intermittent`
+    /// for slow movers and flat demand. The other candidates are
+    /// fallbacks, chosen when the history is too short for the main ones
+    /// or their backtest is clearly better ([`FALLBACK_MARGIN`]).
+    pub fn is_main(self) -> bool {
+        matches!(self, ModelKind::LogRegression | ModelKind::Intermittent)
     }
 
     /// Whether AUTO considers the model for a series that is

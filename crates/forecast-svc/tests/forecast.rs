@@ -86,8 +86,7 @@ async fn auto_chooses_by_backtest_and_reports_the_runner_up() {
     assert_ne!(f.model, M::Auto as i32, "the chosen model, never AUTO");
     assert_eq!(f.selection.len(), 2);
     assert_eq!(f.selection[0].model, f.model);
-    let rmsse = |s: &pb::ModelScore| s.accuracy.as_ref().unwrap().rmsse;
-    assert!(rmsse(&f.selection[0]) <= rmsse(&f.selection[1]));
+    assert!(f.selection[0].selection_score <= f.selection[1].selection_score);
     assert_eq!(f.points.len(), 14);
     assert!(get(&mut client, "A", 14, M::Auto).await.reused);
 }

@@ -63,7 +63,7 @@ fn auto_reports_the_choice_and_the_runner_up_in_score_order() {
     assert_eq!(f.selection.len(), 2);
     assert_eq!(f.selection[0].model, f.model);
     assert_ne!(f.selection[1].model, f.model);
-    let score = |i: usize| selection_score(&f.selection[i].accuracy);
+    let score = |i: usize| f.selection[i].selection_score();
     assert!(score(0) <= score(1));
     // Every candidate was scored: the choice beats each of them.
     for kind in crate::models::AUTO_CANDIDATES {
@@ -73,7 +73,7 @@ fn auto_reports_the_choice_and_the_runner_up_in_score_order() {
             "same windows for every candidate"
         );
         let b = backtest_sku(&h, ModelChoice::Model(kind), 28, 8, &calendar).unwrap();
-        assert!(score(0) <= selection_score(&b.report.model.accuracy) + 1e-12);
+        assert!(score(0) <= selection_score(kind, &b.report.model.accuracy) + 1e-12);
     }
     assert!(f.fallback_reason.is_none());
 }
@@ -89,12 +89,45 @@ fn ties_go_to_the_simpler_model() {
     let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
     let f = forecast(&h, ModelChoice::Auto, 14, &calendar).unwrap();
     assert_eq!(f.model, ModelKind::SeasonalNaive);
-    assert_eq!(selection_score(&f.selection[0].accuracy), 0.0);
+    assert_eq!(f.selection[0].selection_score(), 0.0);
     // A constant series: every model is exact, so the simplest wins.
     let flat = history_of(DailySeries::new(start(), vec![4.0; 60]).unwrap(), &calendar);
     let f = forecast(&flat, ModelChoice::Auto, 28, &calendar).unwrap();
     assert_eq!(f.model, crate::models::AUTO_CANDIDATES[0]);
     assert!(f.points.iter().all(|p| p.value == 4.0));
+}
+
+#[test]
+fn a_fallback_must_beat_the_main_candidates_by_the_margin() {
+    let scored = |model, rmsse: f64| Scored {
+        model,
+        accuracy: Accuracy {
+            mae: 0.0,
+            rmse: 1.0,
+            smape: 0.0,
+            mase: None,
+            rmsse: Some(rmsse),
+        },
+    };
+    let (ma, log) = (ModelKind::MovingAverage, ModelKind::LogRegression);
+    // 5% lower is within the backtest's noise: the main candidate stays.
+    assert_eq!(
+        select_scored(&[scored(ma, 0.95), scored(log, 1.0)]),
+        (1, Some(0))
+    );
+    // 15% lower is clear: the fallback wins, the main one is runner-up.
+    assert_eq!(
+        select_scored(&[scored(ma, 0.85), scored(log, 1.0)]),
+        (0, Some(1))
+    );
+    assert!((scored(ma, 0.85).selection_score() - 0.85 * (1.0 + FALLBACK_MARGIN)).abs() < 1e-12);
+    // The main candidates compete on equal terms, a tie to the simpler.
+    let int = ModelKind::Intermittent;
+    assert_eq!(select_scored(&[scored(int, 1.0), scored(log, 0.99)]).0, 1);
+    assert_eq!(select_scored(&[scored(int, 1.0), scored(log, 1.0)]).0, 0);
+    // Without a main candidate (a short history), the lowest score wins.
+    let sn = ModelKind::SeasonalNaive;
+    assert_eq!(select_scored(&[scored(ma, 1.0), scored(sn, 0.99)]).0, 1);
 }
 
 #[test]
@@ -204,7 +237,7 @@ fn degenerate_series_give_finite_forecasts() {
             assert!(f.error_scale.iter().all(|&s| finite(s) && s >= 0.0));
             assert!(finite(f.r_squared));
             for s in &f.selection {
-                assert!(finite(selection_score(&s.accuracy)));
+                assert!(finite(s.selection_score()));
             }
         }
     }
@@ -229,8 +262,10 @@ fn backtest_sku_checks_windows_and_uses_common_windows() {
 }
 
 /// AUTO picks the family that generated a series when the families are
-/// clearly apart: a high-volume series with a weekday pattern, a yearly
-/// season and a trend goes to the regression; a slow mover that sells a
+/// clearly apart: a high-volume series with a weekday pattern and a yearly
+/// season of constant size, while a trend nearly quadruples its level,
+/// goes to the (additive) regression, whose backtest beats the log form's
+/// growing multiplicative terms by more than [`FALLBACK_MARGIN`]; a slow mover that sells a
 /// few units about once a month goes to a flat demand-rate model, the
 /// intermittent model or the 28-day moving average (seasonal naive for an
 /// exact weekly cycle is checked in `ties_go_to_the_simpler_model`). On
@@ -249,7 +284,7 @@ fn auto_picks_the_generating_family() {
                 let t = i as f64;
                 let weekly = [0.0, 5.0, 10.0, 15.0, 30.0, 60.0, 40.0][i % 7];
                 let yearly = 40.0 * (std::f64::consts::TAU * t / 365.25).sin();
-                (200.0 + 0.1 * t + weekly + yearly + 4.0 * rng.normal()).round()
+                (100.0 + 0.4 * t + weekly + yearly + 4.0 * rng.normal()).round()
             })
             .collect();
         let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);

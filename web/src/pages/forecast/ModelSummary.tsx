@@ -12,7 +12,8 @@ export function ModelSummary({ forecast, reused }: { forecast: Forecast; reused:
       </span>
       {chosen && runnerUp && (
         <span>
-          Chosen by backtest: RMSSE {dec(chosen.accuracy?.rmsse ?? 0, 2)} vs {modelName[runnerUp.model]} {dec(runnerUp.accuracy?.rmsse ?? 0, 2)}
+          Chosen by backtest: score {dec(chosen.selectionScore, 2)} vs {modelName[runnerUp.model]}{" "}
+          {dec(runnerUp.selectionScore, 2)} (RMSSE, +10% for a fallback model)
         </span>
       )}
       <span>
