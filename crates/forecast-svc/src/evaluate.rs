@@ -67,6 +67,11 @@ pub struct EvaluateArgs {
     /// Writes the results as JSON here.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Writes one CSV row per series and model here (series, model, the
+    /// model that forecast it, the series' scores), to see where a model
+    /// does well or badly and what AUTO chose.
+    #[arg(long)]
+    pub series_out: Option<PathBuf>,
     /// Holiday rules file; the built-in calendar when unset.
     #[arg(long)]
     pub holidays: Option<PathBuf>,
@@ -137,11 +142,27 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What [`evaluate`] returns: the report and the series it left out.
+/// One series' outcome with one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesOutcome {
+    /// The series.
+    pub series: String,
+    /// The model asked for.
+    pub model: ModelChoice,
+    /// The model that forecast it (AUTO's choice, or the model asked for).
+    pub chosen: ModelKind,
+    /// Its scores.
+    pub score: SeriesScore,
+}
+
+/// What [`evaluate`] returns: the report, each scored series' outcomes and
+/// the series left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     /// Scores.
     pub report: Report,
+    /// Per model, in the order asked, every scored series in panel order.
+    pub per_series: Vec<SeriesOutcome>,
     /// Series left out, with the reason.
     pub skipped: Vec<Skipped>,
 }
@@ -236,15 +257,52 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
     for s in &evaluation.skipped {
         eprintln!("skipped series {}: {}", s.series, s.reason);
     }
-    let report = evaluation.report;
+    let report = &evaluation.report;
     if report.n_series == 0 {
         bail!("no series could be evaluated (see the skipped series above)");
     }
-    print!("{}", table(&report));
+    print!("{}", table(report));
     if let Some(path) = &args.out {
-        let json = serde_json::to_string_pretty(&report)?;
+        let json = serde_json::to_string_pretty(report)?;
         std::fs::write(path, json + "\n").with_context(|| format!("writing {}", path.display()))?;
     }
+    if let Some(path) = &args.series_out {
+        write_series_csv(path, &evaluation.per_series)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes `outcomes` as CSV, one row each; an undefined MASE is empty.
+fn write_series_csv(path: &std::path::Path, outcomes: &[SeriesOutcome]) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_path(path)?;
+    out.write_record([
+        "series",
+        "model",
+        "chosen",
+        "mae",
+        "rmse",
+        "smape",
+        "mase",
+        "coverage_80",
+        "coverage_95",
+    ])?;
+    for o in outcomes {
+        let s = &o.score;
+        let mase = s.mase.map(|m| m.to_string()).unwrap_or_default();
+        out.write_record([
+            o.series.as_str(),
+            o.model.name(),
+            o.chosen.name(),
+            &s.mae.to_string(),
+            &s.rmse.to_string(),
+            &s.smape.to_string(),
+            &mase,
+            &s.coverage_80.to_string(),
+            &s.coverage_95.to_string(),
+        ])?;
+    }
+    out.flush()?;
     Ok(())
 }
 
@@ -258,8 +316,13 @@ fn progress_bar(total: u64) -> ProgressBar {
     bar
 }
 
-/// One model's per-series outcomes and its wall time.
-type ModelRun = (ModelChoice, Vec<Result<SeriesScore, String>>, f64);
+/// One model's per-series outcomes (the model that forecast, the scores)
+/// and its wall time.
+type ModelRun = (
+    ModelChoice,
+    Vec<Result<(ModelKind, SeriesScore), String>>,
+    f64,
+);
 
 /// Evaluates `models` on `series` (on the current rayon pool).
 pub fn evaluate(
@@ -290,7 +353,7 @@ pub fn evaluate(
     for &choice in models {
         progress.set_prefix(choice.name());
         let start = Instant::now();
-        let scores: Vec<Result<SeriesScore, String>> = usable
+        let scores: Vec<Result<(ModelKind, SeriesScore), String>> = usable
             .par_iter()
             .map(|(name, s)| {
                 let r = evaluate_series(name, s, choice, horizon, holdout, &calendar);
@@ -316,14 +379,25 @@ pub fn evaluate(
         }
     }
     let mut summaries = ordered_map::OrderedMap::default();
+    let mut per_series = Vec::new();
     for (choice, scores, seconds) in per_model {
-        let kept: Vec<SeriesScore> = scores
+        let kept: Vec<SeriesOutcome> = scores
             .into_iter()
             .zip(&keep)
-            .filter(|(_, k)| **k)
-            .filter_map(|(r, _)| r.ok())
+            .zip(&usable)
+            .filter(|((_, k), _)| **k)
+            .filter_map(|((r, _), s)| {
+                r.ok().map(|(chosen, score)| SeriesOutcome {
+                    series: s.0.clone(),
+                    model: choice,
+                    chosen,
+                    score,
+                })
+            })
             .collect();
-        summaries.push(choice.name(), summarise(&kept, seconds));
+        let scores: Vec<SeriesScore> = kept.iter().map(|o| o.score).collect();
+        summaries.push(choice.name(), summarise(&scores, seconds));
+        per_series.extend(kept);
     }
     Evaluation {
         report: Report {
@@ -332,12 +406,14 @@ pub fn evaluate(
             holdout,
             models: summaries,
         },
+        per_series,
         skipped,
     }
 }
 
 /// Holds out the last `holdout` days of `series`, forecasts with `choice`
-/// as the service would and scores the first min(horizon, holdout) days.
+/// as the service would and scores the first min(horizon, holdout) days;
+/// returns the model that forecast and the scores.
 pub fn evaluate_series(
     name: &str,
     series: &DailySeries,
@@ -345,7 +421,7 @@ pub fn evaluate_series(
     horizon: usize,
     holdout: usize,
     calendar: &HolidayCalendar,
-) -> Result<SeriesScore, String> {
+) -> Result<(ModelKind, SeriesScore), String> {
     let forecasted = holdout_forecast(name, series, choice, horizon, holdout, calendar)?;
     let train_days = series.len() - holdout;
     let k = horizon.min(holdout);
@@ -357,6 +433,7 @@ pub fn evaluate_series(
         &forecasted.intervals[..k],
         &series.units()[..train_days],
     )
+    .map(|score| (forecasted.model, score))
     .map_err(|e| e.to_string())
 }
 

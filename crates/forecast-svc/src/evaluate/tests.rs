@@ -48,6 +48,7 @@ fn run_on(text: &str, gzip: bool, models: &str) -> serde_json::Value {
         holdout: 3,
         models: Some(models.split(',').map(String::from).collect()),
         out: Some(out.clone()),
+        series_out: None,
         holidays: None,
         threads: 2,
     };
@@ -299,6 +300,63 @@ fn flags_and_model_names_are_checked() {
     );
     let all = parse_models(None).unwrap();
     assert!(all.contains(&ModelChoice::Auto) && all.len() > 4);
+}
+
+/// `--series-out`: one row per series and model, naming the model that
+/// forecast it, with the series' own scores (worked out by hand in the
+/// comment above `run_on`'s table test: naive on A misses 0, 2, 0 and on
+/// B 1, 2, 9; A has no MASE scale, B's is 7).
+#[test]
+fn series_out_writes_each_series_scores_and_the_model_that_forecast_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("panel.csv");
+    std::fs::write(&data, csv_text(&tiny_panel())).unwrap();
+    let rows = dir.path().join("series.csv");
+    let args = EvaluateArgs {
+        data,
+        horizon: 3,
+        holdout: 3,
+        models: Some(vec!["naive".into(), "auto".into()]),
+        out: None,
+        series_out: Some(rows.clone()),
+        holidays: None,
+        threads: 1,
+    };
+    run(&args).unwrap();
+    let text = std::fs::read_to_string(rows).unwrap();
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        lines[0],
+        [
+            "series",
+            "model",
+            "chosen",
+            "mae",
+            "rmse",
+            "smape",
+            "mase",
+            "coverage_80",
+            "coverage_95"
+        ]
+    );
+    assert_eq!(lines.len(), 1 + 2 * 2, "{text}");
+    let num = |v: &str| v.parse::<f64>().unwrap();
+    let near = |got: &str, want: f64| assert!((num(got) - want).abs() < 1e-12, "{got} vs {want}");
+    assert_eq!(lines[1][..3], ["A", "naive", "naive"]);
+    near(lines[1][3], 2.0 / 3.0);
+    near(lines[1][4], (4.0f64 / 3.0).sqrt());
+    assert_eq!(lines[1][6], "", "A has no MASE scale");
+    assert_eq!(lines[2][..3], ["B", "naive", "naive"]);
+    near(lines[2][3], 4.0);
+    near(lines[2][4], (86.0f64 / 3.0).sqrt());
+    near(lines[2][6], 4.0 / 7.0);
+    for (row, series) in lines[3..].iter().zip(["A", "B"]) {
+        assert_eq!(row[..2], [series, "auto"]);
+        assert!(
+            matches!(ModelChoice::parse(row[2]), Some(ModelChoice::Model(_))),
+            "AUTO's choice is a model: {row:?}"
+        );
+    }
 }
 
 #[test]
