@@ -23,6 +23,11 @@ Panels (seeded, so the same files every run):
 - seasonal: 200 series x 1,826 days (2013-2017), Poisson, store-by-item
   like: a yearly season of amplitude 20-40% peaking in July, a weekend
   peak, 3-15% growth a year, levels 15-90 units a day.
+- store_item: 200 series x 1,826 days (2013-2017), Poisson, built the way
+  the public store-by-item demand panels look: 10 stores x 20 items, the
+  rate a product of an item level, a store factor, a weekday factor, a
+  factor per calendar month (steps, not a smooth curve) and a factor per
+  year (steps each January), the month, weekday and year factors shared.
 - sparse_retail: 300 series x 1,500 days, item-by-store-like slow movers
   (the M5 kind): 0.05-1.5 units a day drifting as a log random walk, a
   weekend peak, level steps, stock-outs, launches with leading zeros,
@@ -170,6 +175,30 @@ def seasonal(rng, n_series=200, days=1826):
     return names, ds, us, rates, True
 
 
+def store_item(rng, stores=10, items=20, days=1826):
+    """Store-by-item with step seasons: rate = item x store x weekday x
+    calendar month x year, the last three shared by every series."""
+    d = dates(days, np.datetime64("2013-01-01"))
+    dow = ((d - START).astype(np.int64)) % 7
+    month = d.astype("datetime64[M]").astype(np.int64) % 12
+    year = d.astype("datetime64[Y]").astype(np.int64) - 43  # 2013 -> 0
+    weekly = np.array([0.8, 0.93, 0.93, 1.0, 1.07, 1.13, 1.2])
+    # A season of +-30% peaking in July, constant within each month.
+    monthly = 1 + 0.3 * np.cos(2 * np.pi * (np.arange(12) - 6) / 12)
+    yearly = np.array([1.0, 1.15, 1.2, 1.28, 1.33])
+    names, ds, us, rates = [], [], [], []
+    store_factor = rng.uniform(0.6, 1.4, stores)
+    item_level = np.exp(rng.uniform(math.log(10), math.log(70), items))
+    for s in range(stores):
+        for i in range(items):
+            lam = item_level[i] * store_factor[s] * weekly[dow] * monthly[month] * yearly[year]
+            names.append(f"S{s:02d}_I{i:02d}")
+            ds.append(d)
+            us.append(rng.poisson(lam))
+            rates.append(lam)
+    return names, ds, us, rates, True
+
+
 def intermittent(rng, n_series=300, days=730):
     names, ds, us, rates = [], [], [], []
     d = dates(days)
@@ -292,6 +321,7 @@ def main():
         ("mixed", mixed),
         ("seasonal", seasonal),
         ("sparse_retail", sparse_retail),
+        ("store_item", store_item),
     ]
     if args.speed:
         panels.append(("speed", speed))
