@@ -188,10 +188,7 @@ async fn concurrent_cancels_restore_once() {
     let mut catalog = server.catalog().await;
     let mut orders = server.orders().await;
     create_stocked(&mut catalog, "CC-A", 10).await;
-    let order = place(&mut orders, "cc", &[("CC-A", 4)])
-        .await
-        .order
-        .unwrap();
+    let order = placed_order(&mut orders, "cc", &[("CC-A", 4)]).await;
     let mut tasks = Vec::new();
     for _ in 0..16 {
         let mut orders = server.orders().await;
@@ -213,10 +210,6 @@ async fn concurrent_cancels_restore_once() {
     }
     assert_eq!(first_time, 1);
     assert_eq!(on_hand(&mut catalog, "CC-A").await, 10);
-    let restores = all_movements(&mut catalog, "CC-A", 50)
-        .await
-        .iter()
-        .filter(|m| m.reason == MovementReason::Cancellation as i32)
-        .count();
+    let restores = count_movements(&mut catalog, "CC-A", 50, MovementReason::Cancellation).await;
     assert_eq!(restores, 1);
 }

@@ -11,18 +11,21 @@ use icc_proto::v1 as pb;
 use icc_proto::v1::inventory_service_client::InventoryServiceClient;
 use pb::watch_inventory_response::Event;
 use pb::{ChangeCause, StockAdjustmentKind as Kind};
-use prost_types::FieldMask;
 use tonic::Code;
 use tonic::transport::Channel;
 
 type Watch = tonic::Streaming<pb::WatchInventoryResponse>;
 
+fn watch_request(resume_after_seq: i64, skus: &[&str]) -> pb::WatchInventoryRequest {
+    pb::WatchInventoryRequest {
+        resume_after_seq,
+        skus: skus.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
 async fn watch(inventory: &mut Inventory, resume_after_seq: i64, skus: &[&str]) -> Watch {
     inventory
-        .watch_inventory(pb::WatchInventoryRequest {
-            resume_after_seq,
-            skus: skus.iter().map(|s| (*s).to_owned()).collect(),
-        })
+        .watch_inventory(watch_request(resume_after_seq, skus))
         .await
         .unwrap_or_else(|e| panic!("watch after {resume_after_seq}: {e:?}"))
         .into_inner()
@@ -97,22 +100,27 @@ fn assert_contiguous(after: i64, changes: &[pb::InventoryChange]) {
 }
 
 async fn set_threshold(catalog: &mut Catalog, sku: &str, threshold: i64) {
-    catalog
-        .update_product(pb::UpdateProductRequest {
-            product: Some(product(sku, "", "", 0, 0, threshold)),
-            update_mask: Some(FieldMask {
-                paths: vec!["low_stock_threshold".into()],
-            }),
-        })
-        .await
-        .unwrap();
+    let p = product(sku, "", "", 0, 0, threshold);
+    update(catalog, p, &["low_stock_threshold"]).await;
 }
 
-async fn archive(catalog: &mut Catalog, sku: &str) {
-    catalog
-        .archive_product(pb::ArchiveProductRequest { sku: sku.into() })
-        .await
-        .unwrap();
+/// Reads `w` until it ends, which must happen within 10 s: cleanly or with
+/// UNAVAILABLE. `hung` is the failure message when it does not end.
+async fn expect_end(w: &mut Watch, hung: &str) {
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match w.message().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => return None,
+                Err(status) => return Some(status),
+            }
+        }
+    })
+    .await
+    .expect(hung);
+    if let Some(status) = ended {
+        assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    }
 }
 
 async fn separate_inventory(server: &TestServer) -> (Inventory, Channel) {
@@ -138,10 +146,8 @@ async fn watch_sends_a_snapshot_then_every_change_in_order() {
     assert_eq!(snap.levels, [level("A-1", 10, 2, 0), level("B-1", 5, 1, 0)]);
 
     let mut expected = Vec::new();
-    let o1 = place(&mut orders, "w-1", &[("B-1", 1), ("A-1", 2)])
+    let o1 = placed_order(&mut orders, "w-1", &[("B-1", 1), ("A-1", 2)])
         .await
-        .order
-        .unwrap()
         .id;
     // Levels in SKU order whatever the line order.
     expected.push(expect(
@@ -155,11 +161,7 @@ async fn watch_sends_a_snapshot_then_every_change_in_order() {
         "",
         vec![level("B-1", 11, 1, 7)],
     ));
-    let o2 = place(&mut orders, "w-2", &[("B-1", 11)])
-        .await
-        .order
-        .unwrap()
-        .id;
+    let o2 = placed_order(&mut orders, "w-2", &[("B-1", 11)]).await.id;
     expected.push(expect(
         ChangeCause::OrderPlaced,
         &o2,
@@ -243,17 +245,11 @@ async fn resumed_watcher_gets_exactly_what_it_missed() {
     let mut w = watch(&mut client, 0, &[]).await;
     assert_eq!(snapshot(&mut w).await.seq, start);
 
-    let o1 = place(&mut orders, "r-1", &[("R-A", 5), ("R-B", 1)])
+    let o1 = placed_order(&mut orders, "r-1", &[("R-A", 5), ("R-B", 1)])
         .await
-        .order
-        .unwrap()
         .id;
     adjust(&mut catalog, "R-B", Kind::Restock, 4).await;
-    let o2 = place(&mut orders, "r-2", &[("R-A", 7)])
-        .await
-        .order
-        .unwrap()
-        .id;
+    let o2 = placed_order(&mut orders, "r-2", &[("R-A", 7)]).await.id;
     let seen = changes(&mut w, 3).await;
     let last_seen = seen[2].seq;
     drop(w);
@@ -312,38 +308,23 @@ async fn watch_rejects_bad_requests() {
     let head = snapshot(&mut watch(&mut inventory, 0, &[]).await).await.seq;
     assert_eq!(head, 2);
     for ahead in [head + 1, head + 1000, i64::MAX] {
-        let r = inventory
-            .watch_inventory(pb::WatchInventoryRequest {
-                resume_after_seq: ahead,
-                skus: vec![],
-            })
-            .await;
+        let r = inventory.watch_inventory(watch_request(ahead, &[])).await;
         expect_status(
             r,
             Code::OutOfRange,
             &["resume_after_seq", &ahead.to_string()],
         );
     }
-    expect_status(
-        inventory
-            .watch_inventory(pb::WatchInventoryRequest {
-                resume_after_seq: -1,
-                skus: vec![],
-            })
-            .await,
-        Code::InvalidArgument,
-        &["resume_after_seq"],
-    );
-    expect_status(
-        inventory
-            .watch_inventory(pb::WatchInventoryRequest {
-                resume_after_seq: 0,
-                skus: vec!["H-1".into(), "not a sku".into()],
-            })
-            .await,
-        Code::InvalidArgument,
-        &["skus[1]", "not a sku"],
-    );
+    let cases: [(i64, &[&str], &[&str]); 2] = [
+        (-1, &[], &["resume_after_seq"]),
+        (0, &["H-1", "not a sku"], &["skus[1]", "not a sku"]),
+    ];
+    for (resume_after_seq, skus, needles) in cases {
+        let r = inventory
+            .watch_inventory(watch_request(resume_after_seq, skus))
+            .await;
+        expect_status(r, Code::InvalidArgument, needles);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -364,10 +345,8 @@ async fn sku_filter_keeps_only_those_skus() {
     );
 
     place(&mut orders, "f-1", &[("F-B", 1)]).await; // filtered out
-    let o2 = place(&mut orders, "f-2", &[("F-B", 2), ("F-A", 3)])
+    let o2 = placed_order(&mut orders, "f-2", &[("F-B", 2), ("F-A", 3)])
         .await
-        .order
-        .unwrap()
         .id;
     adjust(&mut catalog, "F-C", Kind::Damage, 4).await;
     set_threshold(&mut catalog, "F-B", 9).await; // filtered out
@@ -523,10 +502,8 @@ async fn slow_watcher_still_gets_every_change_in_order() {
         tokio::spawn(async move {
             let mut committed = 0;
             for n in 0..60 {
-                let id = place(&mut orders, &format!("slow-{n}"), &[("SLOW-P", 3)])
+                let id = placed_order(&mut orders, &format!("slow-{n}"), &[("SLOW-P", 3)])
                     .await
-                    .order
-                    .unwrap()
                     .id;
                 committed += 1;
                 if n % 3 == 0 {
@@ -599,38 +576,12 @@ async fn shutdown_ends_open_watches_and_serve_returns() {
     let mut idle = watch(&mut idle_client, 0, &["SD-1"]).await;
 
     let stopping = tokio::spawn(server.stop(Duration::from_secs(10)));
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match w.message().await {
-                Ok(Some(_)) => continue,
-                Ok(None) => return None,
-                Err(status) => return Some(status),
-            }
-        }
-    })
-    .await
-    .expect("the watch did not end within 10 s of shutdown");
-    if let Some(status) = ended {
-        assert_eq!(status.code(), Code::Unavailable, "{status:?}");
-    }
+    expect_end(&mut w, "the watch did not end within 10 s of shutdown").await;
     let served = stopping.await.unwrap().expect("serve returned in time");
     served.expect("serve returned Ok");
 
     // The idle watcher ends too (after its snapshot).
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match idle.message().await {
-                Ok(Some(_)) => continue,
-                Ok(None) => return None,
-                Err(status) => return Some(status),
-            }
-        }
-    })
-    .await
-    .expect("the idle watch did not end");
-    if let Some(status) = ended {
-        assert_eq!(status.code(), Code::Unavailable, "{status:?}");
-    }
+    expect_end(&mut idle, "the idle watch did not end").await;
 }
 
 /// A watcher that stopped reading (its server-side task blocked on a full

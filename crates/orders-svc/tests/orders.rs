@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use icc_proto::v1 as pb;
 use pb::{MovementReason, OrderStatus};
-use prost_types::{FieldMask, Timestamp};
+use prost_types::Timestamp;
 use tonic::Code;
 
 async fn get_order(orders: &mut Orders, id: &str) -> pb::Order {
@@ -104,22 +104,16 @@ async fn place_order_takes_every_line_and_snapshots_prices() {
     }
 
     // A later price (and name) change does not touch the placed order.
-    catalog
-        .update_product(pb::UpdateProductRequest {
-            product: Some(product("A-1", "Golden apple", "Fruit", 999, 0, 0)),
-            update_mask: Some(FieldMask {
-                paths: vec!["name".into(), "unit_price_minor".into()],
-            }),
-        })
-        .await
-        .unwrap();
+    update(
+        &mut catalog,
+        product("A-1", "Golden apple", "Fruit", 999, 0, 0),
+        &["name", "unit_price_minor"],
+    )
+    .await;
     let again = get_order(&mut orders, &order.id).await;
     assert_eq!(again, order);
     // A new order takes the new price.
-    let later = place(&mut orders, "order-2", &[("A-1", 2)])
-        .await
-        .order
-        .unwrap();
+    let later = placed_order(&mut orders, "order-2", &[("A-1", 2)]).await;
     assert_eq!(
         (
             later.lines[0].product_name.as_str(),
@@ -151,29 +145,17 @@ async fn order_can_take_the_last_unit() {
 async fn get_order_errors() {
     let server = TestServer::start().await;
     let mut orders = server.orders().await;
-    expect_status(
-        orders
-            .get_order(pb::GetOrderRequest {
-                id: "0190f2a4-0000-7000-8000-000000000000".into(),
-            })
-            .await,
-        Code::NotFound,
-        &["0190f2a4-0000-7000-8000-000000000000"],
-    );
-    expect_status(
-        orders
-            .get_order(pb::GetOrderRequest { id: String::new() })
-            .await,
-        Code::InvalidArgument,
-        &["id"],
-    );
-    expect_status(
-        orders
-            .get_order(pb::GetOrderRequest { id: "x".repeat(65) })
-            .await,
-        Code::InvalidArgument,
-        &["id"],
-    );
+    let unknown = "0190f2a4-0000-7000-8000-000000000000";
+    for (id, code, needles) in [
+        (unknown, Code::NotFound, &[unknown][..]),
+        ("", Code::InvalidArgument, &["id"]),
+        (&"x".repeat(65), Code::InvalidArgument, &["id"]),
+    ] {
+        let r = orders
+            .get_order(pb::GetOrderRequest { id: id.into() })
+            .await;
+        expect_status(r, code, needles);
+    }
 }
 
 #[tokio::test]
@@ -316,15 +298,12 @@ async fn retried_place_order_returns_the_same_order_and_moves_stock_once() {
         .into_inner();
     assert!(!first.replayed);
     // Even after a price change, the retry returns the original order.
-    catalog
-        .update_product(pb::UpdateProductRequest {
-            product: Some(product("A-1", "x", "x", 1, 0, 0)),
-            update_mask: Some(FieldMask {
-                paths: vec!["unit_price_minor".into()],
-            }),
-        })
-        .await
-        .unwrap();
+    update(
+        &mut catalog,
+        product("A-1", "x", "x", 1, 0, 0),
+        &["unit_price_minor"],
+    )
+    .await;
     for _ in 0..3 {
         let retry = orders
             .place_order(request.clone())
@@ -372,14 +351,8 @@ async fn cancel_order_restores_stock_exactly_once() {
     let mut catalog = server.catalog().await;
     let mut orders = server.orders().await;
     seed(&mut catalog).await;
-    let order = place(&mut orders, "to-cancel", &[("A-1", 3), ("B-1", 2)])
-        .await
-        .order
-        .unwrap();
-    let other = place(&mut orders, "to-keep", &[("A-1", 1)])
-        .await
-        .order
-        .unwrap();
+    let order = placed_order(&mut orders, "to-cancel", &[("A-1", 3), ("B-1", 2)]).await;
+    let other = placed_order(&mut orders, "to-keep", &[("A-1", 1)]).await;
     assert_eq!(on_hand(&mut catalog, "A-1").await, 6);
 
     let cancelled = cancel(&mut orders, &order.id, "customer called").await;
@@ -419,11 +392,8 @@ async fn cancel_order_restores_stock_exactly_once() {
     assert_eq!(again.order.unwrap(), c);
     assert_eq!(on_hand(&mut catalog, "A-1").await, 9);
     assert_eq!(on_hand(&mut catalog, "B-1").await, 5);
-    let cancellations = all_movements(&mut catalog, "A-1", 10)
-        .await
-        .iter()
-        .filter(|m| m.reason == MovementReason::Cancellation as i32)
-        .count();
+    let cancellations =
+        count_movements(&mut catalog, "A-1", 10, MovementReason::Cancellation).await;
     assert_eq!(cancellations, 1);
     // The other order is untouched.
     assert_eq!(
@@ -432,31 +402,21 @@ async fn cancel_order_restores_stock_exactly_once() {
     );
 
     // Bad input.
-    expect_status(
-        orders
+    let unknown = "0190f2a4-0000-7000-8000-00000000dead";
+    let too_long = "r".repeat(501);
+    for (id, reason, code, needles) in [
+        (unknown, "", Code::NotFound, &[unknown][..]),
+        ("", "", Code::InvalidArgument, &["id"]),
+        (&other.id, &too_long, Code::InvalidArgument, &["reason"]),
+    ] {
+        let r = orders
             .cancel_order(pb::CancelOrderRequest {
-                id: "0190f2a4-0000-7000-8000-00000000dead".into(),
-                reason: String::new(),
+                id: id.into(),
+                reason: reason.into(),
             })
-            .await,
-        Code::NotFound,
-        &["0190f2a4-0000-7000-8000-00000000dead"],
-    );
-    expect_status(
-        orders.cancel_order(pb::CancelOrderRequest::default()).await,
-        Code::InvalidArgument,
-        &["id"],
-    );
-    expect_status(
-        orders
-            .cancel_order(pb::CancelOrderRequest {
-                id: other.id.clone(),
-                reason: "r".repeat(501),
-            })
-            .await,
-        Code::InvalidArgument,
-        &["reason"],
-    );
+            .await;
+        expect_status(r, code, needles);
+    }
     assert_eq!(
         get_order(&mut orders, &other.id).await.status,
         OrderStatus::Placed as i32
@@ -469,14 +429,8 @@ async fn cancelling_an_archived_products_order_restores_its_stock() {
     let mut catalog = server.catalog().await;
     let mut orders = server.orders().await;
     seed(&mut catalog).await;
-    let order = place(&mut orders, "arch", &[("A-1", 4)])
-        .await
-        .order
-        .unwrap();
-    catalog
-        .archive_product(pb::ArchiveProductRequest { sku: "A-1".into() })
-        .await
-        .unwrap();
+    let order = placed_order(&mut orders, "arch", &[("A-1", 4)]).await;
+    archive(&mut catalog, "A-1").await;
     let cancelled = cancel(&mut orders, &order.id, "").await;
     assert!(!cancelled.already_cancelled);
     assert_eq!(on_hand(&mut catalog, "A-1").await, 10);
@@ -490,11 +444,7 @@ async fn list_orders_newest_first_with_filters_and_paging() {
     seed(&mut catalog).await;
     let mut placed = Vec::new();
     for i in 0..7 {
-        let o = place(&mut orders, &format!("list-{i}"), &[("C-1", i + 1)])
-            .await
-            .order
-            .unwrap();
-        placed.push(o);
+        placed.push(placed_order(&mut orders, &format!("list-{i}"), &[("C-1", i + 1)]).await);
     }
     // Order ids are sortable by creation time.
     assert!(placed.windows(2).all(|w| w[0].id < w[1].id));
@@ -640,58 +590,32 @@ async fn list_orders_rejects_bad_input() {
             .await;
         expect_status(r, Code::InvalidArgument, &["page_token"]);
     }
-    expect_status(
-        orders
+    // Bad filters; the rest default.
+    for (page_token, status, field) in [("garbage", 0, "page_token"), ("", 9, "status")] {
+        let r = orders
             .list_orders(pb::ListOrdersRequest {
-                page_token: "garbage".into(),
+                page_token: page_token.into(),
+                status,
                 ..Default::default()
             })
-            .await,
-        Code::InvalidArgument,
-        &["page_token"],
-    );
-    expect_status(
-        orders
-            .list_orders(pb::ListOrdersRequest {
-                status: 9,
-                ..Default::default()
-            })
-            .await,
-        Code::InvalidArgument,
-        &["status"],
-    );
+            .await;
+        expect_status(r, Code::InvalidArgument, &[field]);
+    }
     let ts = |seconds, nanos| Some(Timestamp { seconds, nanos });
-    expect_status(
-        orders
+    for (create_time_from, create_time_to, field) in [
+        (ts(2_000_000_000, 0), ts(1_000_000_000, 0), "create_time_to"),
+        (ts(0, 2_000_000_000), None, "create_time_from"),
+        (None, ts(i64::MAX, 0), "create_time_to"),
+    ] {
+        let r = orders
             .list_orders(pb::ListOrdersRequest {
-                create_time_from: ts(2_000_000_000, 0),
-                create_time_to: ts(1_000_000_000, 0),
+                create_time_from,
+                create_time_to,
                 ..Default::default()
             })
-            .await,
-        Code::InvalidArgument,
-        &["create_time_to"],
-    );
-    expect_status(
-        orders
-            .list_orders(pb::ListOrdersRequest {
-                create_time_from: ts(0, 2_000_000_000),
-                ..Default::default()
-            })
-            .await,
-        Code::InvalidArgument,
-        &["create_time_from"],
-    );
-    expect_status(
-        orders
-            .list_orders(pb::ListOrdersRequest {
-                create_time_to: ts(i64::MAX, 0),
-                ..Default::default()
-            })
-            .await,
-        Code::InvalidArgument,
-        &["create_time_to"],
-    );
+            .await;
+        expect_status(r, Code::InvalidArgument, &[field]);
+    }
 }
 
 /// Every input below is within the documented limits (price up to 10^12

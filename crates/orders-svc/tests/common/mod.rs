@@ -11,6 +11,7 @@ use icc_proto::v1 as pb;
 use icc_proto::v1::catalog_service_client::CatalogServiceClient;
 use icc_proto::v1::inventory_service_client::InventoryServiceClient;
 use icc_proto::v1::orders_service_client::OrdersServiceClient;
+use prost_types::FieldMask;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -190,6 +191,40 @@ pub async fn on_hand(catalog: &mut Catalog, sku: &str) -> i64 {
     get(catalog, sku).await.on_hand
 }
 
+/// An update mask naming `paths`.
+pub fn mask(paths: &[&str]) -> Option<FieldMask> {
+    Some(FieldMask {
+        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+    })
+}
+
+/// Updates the fields of `p` named by `paths`; must succeed. Returns the
+/// product as stored.
+pub async fn update(catalog: &mut Catalog, p: pb::Product, paths: &[&str]) -> pb::Product {
+    let sku = p.sku.clone();
+    catalog
+        .update_product(pb::UpdateProductRequest {
+            product: Some(p),
+            update_mask: mask(paths),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("update {sku}: {e:?}"))
+        .into_inner()
+        .product
+        .expect("product in response")
+}
+
+/// Archives a product; must succeed. Returns the product as stored.
+pub async fn archive(catalog: &mut Catalog, sku: &str) -> pb::Product {
+    catalog
+        .archive_product(pb::ArchiveProductRequest { sku: sku.into() })
+        .await
+        .unwrap_or_else(|e| panic!("archive {sku}: {e:?}"))
+        .into_inner()
+        .product
+        .expect("product in response")
+}
+
 /// Every movement of a product, newest first, read page by page.
 pub async fn all_movements(
     catalog: &mut Catalog,
@@ -220,6 +255,20 @@ pub async fn all_movements(
         page_token = page.next_page_token;
     }
     panic!("movement paging of {sku} never ended");
+}
+
+/// How many of a product's movements (read `page_size` at a time) have `reason`.
+pub async fn count_movements(
+    catalog: &mut Catalog,
+    sku: &str,
+    page_size: i32,
+    reason: pb::MovementReason,
+) -> usize {
+    all_movements(catalog, sku, page_size)
+        .await
+        .iter()
+        .filter(|m| m.reason == reason as i32)
+        .count()
 }
 
 /// Every order matching `request`'s filters, newest first, page by page.
@@ -272,6 +321,18 @@ pub async fn place(
         .await
         .unwrap_or_else(|e| panic!("place order {key}: {e:?}"))
         .into_inner()
+}
+
+/// Places an order that must succeed and returns the order.
+pub async fn placed_order(
+    orders: &mut Orders,
+    key: &str,
+    order_lines: &[(&str, i64)],
+) -> pb::Order {
+    place(orders, key, order_lines)
+        .await
+        .order
+        .expect("order in response")
 }
 
 pub async fn cancel(orders: &mut Orders, id: &str, reason: &str) -> pb::CancelOrderResponse {
