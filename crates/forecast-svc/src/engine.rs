@@ -90,9 +90,12 @@ pub fn forecast(
     calendar: &HolidayCalendar,
 ) -> Result<Forecasted, Error> {
     check_horizon("horizon_days", horizon)?;
-    check_history(history, choice)?;
+    let Candidates {
+        eligible,
+        excluded,
+        sparse,
+    } = forecast_candidates(history, choice)?;
     let have = history.days();
-    let (eligible, excluded) = split(choice, history, ModelKind::min_history_days);
     let fallback_reason = (choice == ModelChoice::Auto && !excluded.is_empty()).then(|| {
         let left_out: Vec<String> = excluded
             .iter()
@@ -110,7 +113,7 @@ pub fn forecast(
     let bt_horizon = BACKTEST_HORIZON.min(horizon).min(have - min_training);
     let config = BacktestConfig {
         horizon: bt_horizon,
-        windows: forecast_windows(history.series.units())
+        windows: forecast_windows(sparse)
             .min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
         step: BACKTEST_STEP,
     };
@@ -177,10 +180,10 @@ pub fn forecast(
     })
 }
 
-/// Backtest origins behind a forecast of a series with these `units`,
-/// when its history allows.
-pub fn forecast_windows(units: &[f64]) -> usize {
-    if mostly_zero(units) {
+/// Backtest origins behind a forecast of a series that is
+/// [`mostly_zero`] (`sparse`) or not, when its history allows.
+pub fn forecast_windows(sparse: bool) -> usize {
+    if sparse {
         SPARSE_FORECAST_BACKTEST_WINDOWS
     } else {
         FORECAST_BACKTEST_WINDOWS
@@ -190,7 +193,24 @@ pub fn forecast_windows(units: &[f64]) -> usize {
 /// FAILED_PRECONDITION when the history is too short for every model of
 /// `choice` (cheap: callers check before queueing the work).
 pub fn check_history(history: &SkuHistory, choice: ModelChoice) -> Result<(), Error> {
-    let (eligible, _) = split(choice, history, ModelKind::min_history_days);
+    forecast_candidates(history, choice).map(|_| ())
+}
+
+/// What a forecast chooses from.
+struct Candidates {
+    /// Models of the choice with enough history.
+    eligible: Vec<ModelKind>,
+    /// Those without.
+    excluded: Vec<ModelKind>,
+    /// Whether the series is [`mostly_zero`].
+    sparse: bool,
+}
+
+/// The candidates of `choice` for a forecast of `history`;
+/// FAILED_PRECONDITION when none has enough history.
+fn forecast_candidates(history: &SkuHistory, choice: ModelChoice) -> Result<Candidates, Error> {
+    let sparse = mostly_zero(history.series.units());
+    let (eligible, excluded) = split(choice, sparse, history, ModelKind::min_history_days);
     if eligible.is_empty() {
         return Err(too_short(
             history,
@@ -204,7 +224,11 @@ pub fn check_history(history: &SkuHistory, choice: ModelChoice) -> Result<(), Er
             },
         ));
     }
-    Ok(())
+    Ok(Candidates {
+        eligible,
+        excluded,
+        sparse,
+    })
 }
 
 /// The Backtest RPC: `windows` origins a week apart, `horizon` days each,
@@ -229,7 +253,7 @@ pub fn backtest_sku(
     }
     let have = history.days();
     let need = |k: ModelKind| k.min_training_days() + horizon;
-    let (eligible, _) = split(choice, history, need);
+    let (eligible, _) = split(choice, mostly_zero(history.series.units()), history, need);
     if eligible.is_empty() {
         return Err(too_short(history, choice, need, |k| {
             format!(
@@ -354,14 +378,14 @@ fn run_backtests(
         .collect()
 }
 
-/// The models of `choice` that suit the history, split into those with
-/// enough days and those without.
+/// The models of `choice` that suit the history (`sparse`: it is
+/// [`mostly_zero`]), split into those with enough days and those without.
 fn split(
     choice: ModelChoice,
+    sparse: bool,
     history: &SkuHistory,
     need: impl Fn(ModelKind) -> usize,
 ) -> (Vec<ModelKind>, Vec<ModelKind>) {
-    let sparse = mostly_zero(history.series.units());
     choice
         .candidates()
         .into_iter()

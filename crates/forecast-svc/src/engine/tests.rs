@@ -265,10 +265,11 @@ fn backtest_sku_checks_windows_and_uses_common_windows() {
 /// clearly apart: a high-volume series with a weekday pattern and a yearly
 /// season of constant size, while a trend nearly quadruples its level,
 /// goes to the (additive) regression, whose backtest beats the log form's
-/// growing multiplicative terms by more than [`FALLBACK_MARGIN`]; a slow mover that sells a
-/// few units about once a month goes to a flat demand-rate model, the
-/// intermittent model or the 28-day moving average (seasonal naive for an
-/// exact weekly cycle is checked in `ties_go_to_the_simpler_model`). On
+/// growing multiplicative terms by more than [`FALLBACK_MARGIN`]; a slow
+/// mover that sells a few units about once a month goes to a flat
+/// demand-rate model, the intermittent model or the 28-day moving average
+/// (seasonal naive for an exact weekly cycle is checked in
+/// `ties_go_to_the_simpler_model`). On
 /// stationary sparse demand those two are the same family (a mean rate
 /// per day) and the squared error cannot tell them apart: it is dominated
 /// by the demand spikes that neither can foresee (their backtest RMSSE
