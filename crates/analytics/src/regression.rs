@@ -10,9 +10,10 @@
 
 use linfa::Dataset;
 use linfa::traits::Fit;
+use linfa_linalg::qr::QRInto;
 use linfa_linalg::svd::SVD;
 use linfa_linear::LinearRegression;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder};
 
 /// Relative cut-off under which a singular value of the centred design
 /// counts as zero: scikit-learn's default (`tol=1e-6`, passed to
@@ -121,9 +122,8 @@ pub fn fit_ols_with_rcond(
 
     let x_mean = mean_rows(x);
     let y_mean = y.sum() / rows as f64;
-    let xc = &x - &x_mean;
-    let yc = &y - y_mean;
-    let (u, s, vt) = xc
+    let (a, b) = centred_problem(x, y, &x_mean, y_mean)?;
+    let (u, s, vt) = a
         .svd(true, true)
         .map_err(|e| RegressionError::Solver(e.to_string()))?;
     let (u, vt) = u
@@ -143,7 +143,7 @@ pub fn fit_ols_with_rcond(
         // (u_i · yc / s_i) v_i.
         let mut coef = Array1::<f64>::zeros(cols);
         for &i in &kept {
-            let weight = u.column(i).dot(&yc) / s[i];
+            let weight = u.column(i).dot(&b) / s[i];
             coef.scaled_add(weight, &vt.row(i));
         }
         (y_mean - x_mean.dot(&coef), coef.to_vec())
@@ -158,6 +158,37 @@ pub fn fit_ols_with_rcond(
     };
     fit.r_squared = r_squared(&fit, x, y, y_mean);
     Ok(fit)
+}
+
+/// The centred least-squares problem min |a·c − b|, a = x − x̄ and
+/// b = y − ȳ, cut to as many rows as columns where it has more: QR of
+/// [a | b] leaves [[R, Qᵀb], [0, ρ]] with the same solutions and singular
+/// values, and the SVD of the small R costs little next to that of a tall
+/// design.
+fn centred_problem(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView1<'_, f64>,
+    x_mean: &Array1<f64>,
+    y_mean: f64,
+) -> Result<(Array2<f64>, Array1<f64>), RegressionError> {
+    let (rows, cols) = x.dim();
+    let mut ab = Array2::from_shape_fn((rows, cols + 1).f(), |(r, c)| {
+        if c < cols {
+            x[[r, c]] - x_mean[c]
+        } else {
+            y[r] - y_mean
+        }
+    });
+    if rows > cols {
+        ab = ab
+            .qr_into()
+            .map_err(|e| RegressionError::Solver(e.to_string()))?
+            .into_r();
+    }
+    Ok((
+        Array2::from_shape_fn((cols.min(rows), cols), |(i, j)| ab[[i, j]]),
+        Array1::from_shape_fn(cols.min(rows), |i| ab[[i, cols]]),
+    ))
 }
 
 fn fit_full_rank(

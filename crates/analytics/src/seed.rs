@@ -10,7 +10,7 @@ use ndarray::Array1;
 
 use crate::calendar::HolidayCalendar;
 use crate::features::{
-    FEATURE_COUNT, FEATURE_NAMES, WARM_UP_DAYS, feature_rows, features_from_history,
+    FEATURE_COUNT, FEATURE_NAMES, FeatureRow, WARM_UP_DAYS, feature_rows, features_from_history,
 };
 use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
 use crate::regression::{OlsFit, design_matrix, fit_ols};
@@ -49,10 +49,15 @@ impl SeedModel {
                 need: SEED_MIN_HISTORY_DAYS,
             });
         }
-        let rows = feature_rows(series, calendar);
+        Self::fit_rows(&feature_rows(series, calendar), series.units())
+    }
+
+    /// Fits on the days of `rows` (the series' feature rows, or a prefix of
+    /// them: a row reads only earlier days) and their `units`.
+    fn fit_rows(rows: &[FeatureRow], units: &[f64]) -> Result<Self, ForecastError> {
         let (x, y): (Vec<[f64; FEATURE_COUNT]>, Vec<f64>) = rows
             .iter()
-            .zip(series.units())
+            .zip(units)
             .filter(|(row, _)| !row.is_warm_up())
             .map(|(row, &units)| (row.features.to_array(), units))
             .unzip();
@@ -169,6 +174,34 @@ impl Forecaster for SeedForecaster {
     ) -> Result<Vec<ForecastPoint>, ForecastError> {
         check_horizon(horizon)?;
         SeedModel::fit(history, &self.calendar)?.forecast(history, &self.calendar, horizon)
+    }
+
+    /// Computes the feature rows once for all origins: the rows of a prefix
+    /// are a prefix of the rows.
+    fn forecast_origins(
+        &self,
+        series: &DailySeries,
+        origins: &[usize],
+        horizon: usize,
+    ) -> Result<Vec<Vec<f64>>, ForecastError> {
+        check_horizon(horizon)?;
+        let rows = feature_rows(series, &self.calendar);
+        origins
+            .iter()
+            .map(|&o| {
+                let history = (SEED_MIN_HISTORY_DAYS..=series.len())
+                    .contains(&o)
+                    .then(|| series.truncated(series.date_of(o - 1)))
+                    .flatten()
+                    .ok_or(ForecastError::InsufficientHistory {
+                        have: o,
+                        need: SEED_MIN_HISTORY_DAYS,
+                    })?;
+                let model = SeedModel::fit_rows(&rows[..o], history.units())?;
+                let points = model.forecast(&history, &self.calendar, horizon)?;
+                Ok(points.into_iter().map(|p| p.value).collect())
+            })
+            .collect()
     }
 }
 

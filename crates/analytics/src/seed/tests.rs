@@ -73,6 +73,34 @@ fn dead_series_clamps_on_the_fallback_base() {
 }
 
 #[test]
+fn origins_share_feature_rows_and_equal_separate_fits() {
+    let calendar = HolidayCalendar::builtin();
+    // A weekly rhythm with a slow rise and a pseudo-random wobble.
+    let units: Vec<f64> = (0..200u32)
+        .map(|t| f64::from(3 + t / 20 + [0, 1, 0, 2, 5, 7, 1][t as usize % 7] + (t * 37) % 5))
+        .collect();
+    let s = DailySeries::new(d(2024, 1, 1), units).unwrap();
+    let origins = [28, 60, 61, 150, 200];
+    let f = SeedForecaster::new(calendar);
+    let together = f.forecast_origins(&s, &origins, 14).unwrap();
+    for (o, values) in origins.iter().zip(together) {
+        let prefix = s.truncated(s.date_of(o - 1)).unwrap();
+        let alone: Vec<f64> = f
+            .forecast(&prefix, 14)
+            .unwrap()
+            .iter()
+            .map(|p| p.value)
+            .collect();
+        assert_eq!(alone, values, "origin {o}");
+    }
+    let short = f.forecast_origins(&s, &[27], 14).unwrap_err();
+    assert_eq!(
+        short,
+        ForecastError::InsufficientHistory { have: 27, need: 28 }
+    );
+}
+
+#[test]
 fn horizon_is_validated() {
     let model = SeedModel::from_coefficients(1.0, [0.0; 7], 0.0, 14);
     let series = DailySeries::new(d(2024, 1, 1), vec![1.0; 28]).unwrap();
