@@ -20,9 +20,14 @@
 //! Both start at the first demand (size = that demand; SBA's interval =
 //! the days up to it; TSB's probability from the share of demand days
 //! among the first 28 open days). The smoothing constants and the method
-//! are chosen by the in-sample one-step mean squared error over a small
-//! grid (after a 28-day burn-in): TSB probability constants 0.02-0.1, size
-//! and SBA constants 0.02-0.2.
+//! are chosen over a small grid (TSB probability constants 0.02-0.1, size
+//! and SBA constants 0.02-0.2) by the job the forecast does: after a 28-day
+//! burn-in, each open day's flat forecast is compared with the mean of the
+//! 28 open days from it on, and the mean squared difference is the cost.
+//! The usual one-step error favours constants that chase the next day; on
+//! the pasta store this cost cut the model's 28-day RMSE by 9-18% on three
+//! of four holdouts. Histories with no such window yet use the one-step
+//! error.
 //! The forecast is flat, multiplied by a weekday factor when the history
 //! shows a weekday rhythm: f(t) = z·p·w(weekday(t)), where
 //! w_d = (units on weekday d + k·m) / ((days on weekday d + k)·m), m the
@@ -50,6 +55,11 @@ pub const SIZE_ALPHAS: [f64; 4] = [0.02, 0.05, 0.1, 0.2];
 
 /// Days whose one-step errors are not scored while the smoothers settle.
 const BURN_IN_DAYS: usize = 28;
+
+/// Open days ahead over which the constants are scored: the forecast is
+/// flat, so its squared error summed over the window is smallest when it
+/// is closest to the window's mean. (14 and 56 score within 1% of 28.)
+const SELECTION_WINDOW: usize = 28;
 
 /// Open days the initial demand probability is read from.
 const INIT_DAYS: usize = 28;
@@ -111,6 +121,13 @@ struct State {
     since: f64,
     sse: f64,
     scored: usize,
+    /// The flat forecasts made before each of the last
+    /// [`SELECTION_WINDOW`] open days, oldest first by index `k % window`.
+    made: [f64; SELECTION_WINDOW],
+    /// Squared errors of those forecasts against the mean of the window
+    /// that followed them, and how many windows were scored.
+    window_sse: f64,
+    windows: usize,
 }
 
 impl State {
@@ -123,6 +140,9 @@ impl State {
             since: 0.0,
             sse: 0.0,
             scored: 0,
+            made: [0.0; SELECTION_WINDOW],
+            window_sse: 0.0,
+            windows: 0,
         }
     }
 
@@ -138,12 +158,23 @@ impl State {
         }
     }
 
-    fn update(&mut self, u: f64, score: bool) {
-        if score {
-            let (z, p) = self.parts();
+    /// Takes open day `k`'s units `u`; `window_mean` is the mean of the
+    /// open days `k + 1 − SELECTION_WINDOW ..= k` once there are that many.
+    fn update(&mut self, k: usize, u: f64, window_mean: Option<f64>) {
+        let (z, p) = self.parts();
+        if k >= BURN_IN_DAYS {
             let e = u - z * p;
             self.sse += e * e;
             self.scored += 1;
+        }
+        self.made[k % SELECTION_WINDOW] = z * p;
+        if let Some(mean) = window_mean {
+            let first = k + 1 - SELECTION_WINDOW;
+            if first >= BURN_IN_DAYS {
+                let e = mean - self.made[first % SELECTION_WINDOW];
+                self.window_sse += e * e;
+                self.windows += 1;
+            }
         }
         match self.method {
             Method::Tsb { alpha, beta } => {
@@ -189,6 +220,17 @@ impl State {
             0.0
         } else {
             self.sse / self.scored as f64
+        }
+    }
+
+    /// What the constants are chosen by: the squared error of the flat
+    /// forecast against the mean of the window after it, once any window
+    /// was scored; the one-step error before that.
+    fn selection_cost(&self) -> f64 {
+        if self.windows > 0 {
+            self.window_sse / self.windows as f64
+        } else {
+            self.mse()
         }
     }
 }
@@ -288,6 +330,7 @@ impl IntermittentModel {
             let mut states: Vec<State> = methods().into_iter().map(|m| State::new(m, p0)).collect();
             let (mut sum, mut days) = ([0.0f64; 7], [0.0f64; 7]);
             let mut open = 0usize;
+            let mut open_units: Vec<f64> = Vec::with_capacity(end);
             let mut next = 0usize;
             let mut ordered = group.clone();
             ordered.sort_by_key(|&w| origins[w]);
@@ -305,9 +348,13 @@ impl IntermittentModel {
                     continue;
                 }
                 let u = units[t].max(0.0);
-                let score = open >= BURN_IN_DAYS;
+                open_units.push(u);
+                let window_mean = open_units
+                    .len()
+                    .checked_sub(SELECTION_WINDOW)
+                    .map(|first| open_units[first..].iter().sum::<f64>() / SELECTION_WINDOW as f64);
                 for s in &mut states {
-                    s.update(u, score);
+                    s.update(open, u, window_mean);
                 }
                 let d = table.weekday(t);
                 sum[d] += u;
@@ -335,7 +382,7 @@ impl IntermittentModel {
     ) -> Self {
         let mut best = &states[0];
         for s in &states[1..] {
-            if s.mse() < best.mse() {
+            if s.selection_cost() < best.selection_cost() {
                 best = s;
             }
         }

@@ -171,3 +171,27 @@ fn degenerate_histories_do_not_panic() {
             .is_err()
     );
 }
+
+/// Daily sales wander around 5 a day in spells of a few days (an AR(1)
+/// with coefficient 0.8): tomorrow looks like today, so the one-step error
+/// favours the fastest constant, but 28-day means stay near 5. The window
+/// cost picks the slowest constant of the chosen method.
+#[test]
+fn constants_are_chosen_for_the_next_weeks_not_the_next_day() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut x = 0.0f64;
+    let units: Vec<f64> = (0..730)
+        .map(|_| {
+            x = 0.8 * x + rng.random_range(-1.5..1.5);
+            (5.0 + x).max(0.0).round()
+        })
+        .collect();
+    let s = DailySeries::new(start(), units).unwrap();
+    let m = IntermittentModel::fit(&s, &empty()).unwrap();
+    let slowest = match m.method {
+        Method::Tsb { alpha, beta } => alpha == PROBABILITY_ALPHAS[0] && beta == SIZE_ALPHAS[0],
+        Method::Sba { alpha } | Method::Ses { alpha } => alpha == SIZE_ALPHAS[0],
+    };
+    assert!(slowest, "{m:?}");
+    assert!((m.rate() - 5.0).abs() < 0.5, "rate {} ({m:?})", m.rate());
+}
