@@ -53,7 +53,7 @@ pub const PROBABILITY_ALPHAS: [f64; 3] = [0.02, 0.05, 0.1];
 /// Smoothing constants tried for demand sizes (TSB) and for SBA.
 pub const SIZE_ALPHAS: [f64; 4] = [0.02, 0.05, 0.1, 0.2];
 
-/// Days whose one-step errors are not scored while the smoothers settle.
+/// Open days whose forecasts are not scored while the smoothers settle.
 const BURN_IN_DAYS: usize = 28;
 
 /// Open days ahead over which the constants are scored: the forecast is
@@ -121,8 +121,8 @@ struct State {
     since: f64,
     sse: f64,
     scored: usize,
-    /// The flat forecasts made before each of the last
-    /// [`SELECTION_WINDOW`] open days, oldest first by index `k % window`.
+    /// The flat forecast made before open day `k`, at `k %
+    /// SELECTION_WINDOW`, for the last [`SELECTION_WINDOW`] open days.
     made: [f64; SELECTION_WINDOW],
     /// Squared errors of those forecasts against the mean of the window
     /// that followed them, and how many windows were scored.
