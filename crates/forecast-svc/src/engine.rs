@@ -25,7 +25,9 @@ use icc_analytics::{
 
 use crate::error::Error;
 use crate::history::{SkuHistory, fit_seed_from_rows};
-use crate::models::{FALLBACK_MARGIN, MIN_BACKTEST_STEPS, ModelChoice, ModelKind, mostly_zero};
+use crate::models::{
+    FALLBACK_MARGIN, MIN_BACKTEST_STEPS, MOSTLY_ZERO_SHARE, ModelChoice, ModelKind, zero_share,
+};
 
 /// Most days ahead the backtest behind a forecast's intervals measures;
 /// later days reuse the last measured step's errors.
@@ -181,7 +183,7 @@ pub fn forecast(
 }
 
 /// Backtest origins behind a forecast of a series that is
-/// [`mostly_zero`] (`sparse`) or not, when its history allows.
+/// [`crate::models::mostly_zero`] (`sparse`) or not, when its history allows.
 pub fn forecast_windows(sparse: bool) -> usize {
     if sparse {
         SPARSE_FORECAST_BACKTEST_WINDOWS
@@ -202,15 +204,15 @@ struct Candidates {
     eligible: Vec<ModelKind>,
     /// Those without.
     excluded: Vec<ModelKind>,
-    /// Whether the series is [`mostly_zero`].
+    /// Whether the series is [`crate::models::mostly_zero`].
     sparse: bool,
 }
 
 /// The candidates of `choice` for a forecast of `history`;
 /// FAILED_PRECONDITION when none has enough history.
 fn forecast_candidates(history: &SkuHistory, choice: ModelChoice) -> Result<Candidates, Error> {
-    let sparse = mostly_zero(history.series.units());
-    let (eligible, excluded) = split(choice, sparse, history, ModelKind::min_history_days);
+    let zeros = zero_share(history.series.units());
+    let (eligible, excluded) = split(choice, zeros, history, ModelKind::min_history_days);
     if eligible.is_empty() {
         return Err(too_short(
             history,
@@ -227,7 +229,7 @@ fn forecast_candidates(history: &SkuHistory, choice: ModelChoice) -> Result<Cand
     Ok(Candidates {
         eligible,
         excluded,
-        sparse,
+        sparse: zeros > MOSTLY_ZERO_SHARE,
     })
 }
 
@@ -253,7 +255,7 @@ pub fn backtest_sku(
     }
     let have = history.days();
     let need = |k: ModelKind| k.min_training_days() + horizon;
-    let (eligible, _) = split(choice, mostly_zero(history.series.units()), history, need);
+    let (eligible, _) = split(choice, zero_share(history.series.units()), history, need);
     if eligible.is_empty() {
         return Err(too_short(history, choice, need, |k| {
             format!(
@@ -378,18 +380,19 @@ fn run_backtests(
         .collect()
 }
 
-/// The models of `choice` that suit the history (`sparse`: it is
-/// [`mostly_zero`]), split into those with enough days and those without.
+/// The models of `choice` that suit a history with this share of zero
+/// days ([`ModelKind::suits`]), split into those with enough days and those
+/// without.
 fn split(
     choice: ModelChoice,
-    sparse: bool,
+    zero_share: f64,
     history: &SkuHistory,
     need: impl Fn(ModelKind) -> usize,
 ) -> (Vec<ModelKind>, Vec<ModelKind>) {
     choice
         .candidates()
         .into_iter()
-        .filter(|k| choice != ModelChoice::Auto || k.suits(sparse))
+        .filter(|k| choice != ModelChoice::Auto || k.suits(zero_share))
         .partition(|&k| history.days() >= need(k))
 }
 

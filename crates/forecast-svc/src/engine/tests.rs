@@ -4,6 +4,7 @@ use icc_store::DataWatermark;
 
 use super::*;
 use crate::history::{SkuHistory, feature_values};
+use crate::models::{LOG_REGRESSION_MAX_ZERO_SHARE, mostly_zero, zero_share};
 use crate::synthetic::{Shape, series};
 
 fn start() -> NaiveDate {
@@ -338,6 +339,32 @@ fn the_new_models_explain_every_point_as_a_sum_of_named_terms() {
             assert!(e.terms.iter().all(|t| !t.name.is_empty()));
             assert!(i.lower_95 <= i.lower_80 && i.upper_80 <= i.upper_95);
         }
+    }
+}
+
+#[test]
+fn auto_offers_the_regressions_to_slow_movers_with_a_season() {
+    use crate::synthetic::Rng;
+    let calendar = HolidayCalendar::empty();
+    for seed in 0..3 {
+        let mut rng = Rng::new(seed);
+        // A summer item: up to 1.5 units a day at midsummer, none in
+        // winter; most days zero. The history ends as the season rises.
+        let units: Vec<f64> = (0..3 * 365 + 120)
+            .map(|i| {
+                let season = (std::f64::consts::TAU * (i as f64 - 91.0) / 365.25).sin();
+                let rate = 1.5 * season.max(0.0).powi(2);
+                f64::from(u8::from(rng.uniform() < rate / 2.0)) * 2.0
+            })
+            .collect();
+        assert!(mostly_zero(&units) && zero_share(&units) <= LOG_REGRESSION_MAX_ZERO_SHARE);
+        let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
+        let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+        assert!(
+            matches!(f.model, ModelKind::LogRegression | ModelKind::Regression),
+            "seed {seed}: {:?}",
+            f.selection
+        );
     }
 }
 
