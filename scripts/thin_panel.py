@@ -22,6 +22,7 @@ Usage: python3 scripts/thin_panel.py --data SRC.csv.gz --out OUT.csv.gz \
 import argparse
 import csv
 import gzip
+import os
 
 import numpy as np
 
@@ -37,6 +38,7 @@ def main():
     if not 0 < args.keep <= 1:
         ap.error("--keep must be in (0, 1]")
 
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     rng = np.random.default_rng(args.seed)
     opener = gzip.open if args.data.endswith(".gz") else open
     days = zeros = 0
