@@ -21,6 +21,7 @@ pub mod reorder;
 pub mod ridge;
 pub mod seed;
 pub mod series;
+pub mod weekday_shift;
 
 pub use backtest::{BacktestConfig, BacktestError, BacktestReport, backtest};
 pub use calendar::{CalendarError, HolidayCalendar};

@@ -11,11 +11,16 @@
 //!            + δ·trend_years(t)                      (t − T) / 365.25
 //!            + Σ_w λ_w·level_w(T)                    mean units of the w days up to T
 //!            + Σ_d μ_d·weekday_d(t)·level_28(T)      weekday uplifts that scale with the level
+//!            + s_d(t)(T)                             recent_weekday_shift
 //! ```
 //!
 //! The last terms make the weekday pattern partly multiplicative: a shop
 //! selling twice as much sells twice the Saturday extra. Every term is
 //! named in the explanation (`weekday_sat`, `weekday_sat_x_level_28`, ...).
+//! The shift s_d is not fitted with the rest: it is the mean residual of
+//! weekday d over the last 13 weeks before the origin, centred over the
+//! week and shrunk towards 0 ([`crate::weekday_shift`]), so a weekly rhythm
+//! that changed lately is followed before the weekday terms learn it.
 //!
 //! Direct multi-step (the default): one set of coefficients per lag L in
 //! `lags` (7 and 28 days), trained on rows whose level terms end L days
@@ -46,6 +51,7 @@ use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
 use crate::ridge::{NormalEquations, RidgeFit};
 use crate::series::DailySeries;
+use crate::weekday_shift::{WEEKDAY_SHIFT_WEEKS, WeekdaySums};
 
 /// Days of history the regression needs: four weeks, so every weekday is
 /// seen four times.
@@ -104,6 +110,9 @@ pub struct RegressionConfig {
     /// Window of the level that scales weekday terms (a weekday uplift
     /// proportional to the recent level); none when unset.
     pub weekday_level: Option<usize>,
+    /// Weeks of residuals behind the `recent_weekday_shift` term; none
+    /// when unset.
+    pub weekday_shift_weeks: Option<usize>,
 }
 
 impl Default for RegressionConfig {
@@ -118,6 +127,7 @@ impl Default for RegressionConfig {
             alpha: 0.1,
             max_training_days: 3 * 365,
             weekday_level: Some(28),
+            weekday_shift_weeks: Some(WEEKDAY_SHIFT_WEEKS),
         }
     }
 }
@@ -266,6 +276,9 @@ struct LagFit {
     back_transform: f64,
     /// Columns used (yearly terms may be left out).
     active: Vec<bool>,
+    /// `recent_weekday_shift` per weekday, Monday first (in the
+    /// transformed scale).
+    weekday_shift: [f64; 7],
 }
 
 /// A fitted regression (for one origin).
@@ -356,12 +369,15 @@ impl RegressionModel {
                 }
             })
             .collect();
+        let shift_weeks = config.weekday_shift_weeks.unwrap_or(0);
         let mut per_origin: Vec<Vec<LagFit>> = vec![Vec::new(); origins.len()];
         let mut x = vec![0.0; width];
         for &lag in &lags {
             let min_t = lag + MIN_LEVEL_DAYS - 1;
-            // Training rows of origin o: t in first(o)..o.
+            // Training rows of origin o: t in first(o)..o; the shift reads
+            // those from shift_from(o).
             let first = |o: usize| min_t.max(o.saturating_sub(config.max_training_days));
+            let shift_from = |o: usize| first(o).max(o.saturating_sub(7 * shift_weeks));
             let usable: Vec<bool> = origins
                 .iter()
                 .map(|&o| o >= first(o) + MIN_TRAINING_ROWS)
@@ -374,17 +390,20 @@ impl RegressionModel {
                 .iter()
                 .zip(&usable)
                 .filter(|(_, u)| **u)
-                .flat_map(|(&o, _)| [first(o), o])
+                .flat_map(|(&o, _)| [first(o), shift_from(o), o])
                 .collect();
             marks.sort_unstable();
             marks.dedup();
-            let mut snapshots: Vec<(usize, NormalEquations)> = Vec::with_capacity(marks.len());
+            let mut snapshots: Vec<(usize, NormalEquations, WeekdaySums)> =
+                Vec::with_capacity(marks.len());
             let mut eq = NormalEquations::new(width);
+            // Holidays are left out: the holiday term explains them.
+            let mut by_weekday = WeekdaySums::new(width);
             let mut next = 0;
             let end = marks.last().copied().unwrap_or(0);
             for t in min_t..=end {
                 while next < marks.len() && marks[next] == t {
-                    snapshots.push((t, eq.clone()));
+                    snapshots.push((t, eq.clone(), by_weekday.clone()));
                     next += 1;
                 }
                 if t == end {
@@ -392,22 +411,31 @@ impl RegressionModel {
                 }
                 layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
                 eq.add(&x, targets[t]);
+                if !table.is_holiday(t) {
+                    by_weekday.add(table.weekday(t), &x, targets[t]);
+                }
             }
-            let at = |mark: usize| snapshots.iter().find(|(m, _)| *m == mark).map(|(_, e)| e);
+            let at = |mark: usize| snapshots.iter().find(|(m, ..)| *m == mark);
             for (w, &o) in origins.iter().enumerate() {
                 if !usable[w] {
                     continue;
                 }
-                let (Some(upto), Some(from)) = (at(o), at(first(o))) else {
+                let (Some(upto), Some(from), Some(recent)) =
+                    (at(o), at(first(o)), at(shift_from(o)))
+                else {
                     continue;
                 };
-                let mut eq_o = upto.since(from);
+                let mut eq_o = upto.1.since(&from.1);
+                let mut recent_rows = upto.2.since(&recent.2);
                 let closed = &closures[w];
                 let mut rows: Vec<usize> = Vec::new();
                 for t in first(o)..o {
                     if closed.is_closed_at(table, t) {
                         layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
                         eq_o.remove(&x, targets[t]);
+                        if t >= shift_from(o) && !table.is_holiday(t) {
+                            recent_rows.remove(table.weekday(t), &x, targets[t]);
+                        }
                         rows.push(t);
                     }
                 }
@@ -431,12 +459,18 @@ impl RegressionModel {
                     Transform::Identity => 1.0,
                     Transform::Log1p => (eq_o.mean_squared_residual(&fit) / 2.0).exp(),
                 };
+                let weekday_shift = if config.weekday_shift_weeks.is_some() {
+                    recent_rows.shift(&fit, eq_o.mean_squared_residual(&fit))
+                } else {
+                    [0.0; 7]
+                };
                 per_origin[w].push(LagFit {
                     lag,
                     fit,
                     alpha,
                     back_transform,
                     active,
+                    weekday_shift,
                 });
             }
         }
@@ -538,7 +572,8 @@ impl RegressionModel {
             let closed = self.closed.is_closed_at(table, t);
             let holiday = table.is_holiday(t) && !closed;
             self.layout.fill(&mut x, table, t, anchor, &prefix, holiday);
-            let linear = lag_fit.fit.predict(&x);
+            let shift = lag_fit.weekday_shift[table.weekday(t)];
+            let linear = lag_fit.fit.predict(&x) + shift;
             let mut value = match self.config.transform {
                 Transform::Identity => linear,
                 Transform::Log1p => lag_fit.back_transform * linear.exp() - 1.0,
@@ -566,6 +601,9 @@ impl RegressionModel {
                         intercept += coef * origin as f64 / 365.25;
                     }
                     terms.push(Term::new(name.clone(), v, coef));
+                }
+                if self.config.weekday_shift_weeks.is_some() {
+                    terms.push(Term::new("recent_weekday_shift", 1.0, shift));
                 }
                 let mut e = Explanation::new(intercept, terms);
                 if self.config.transform == Transform::Log1p && !closed {
