@@ -385,48 +385,68 @@ impl RegressionModel {
             if !usable.iter().any(|&u| u) {
                 continue;
             }
-            // Boundaries where a snapshot of the running sums is taken.
-            let mut marks: Vec<usize> = origins
-                .iter()
-                .zip(&usable)
-                .filter(|(_, u)| **u)
-                .flat_map(|(&o, _)| [first(o), shift_from(o), o])
-                .collect();
-            marks.sort_unstable();
-            marks.dedup();
-            let mut snapshots: Vec<(usize, NormalEquations, WeekdaySums)> =
-                Vec::with_capacity(marks.len());
+            // Boundaries where a snapshot of the running sums is taken:
+            // the normal equations' and the weekday sums' apart, as
+            // copying the normal equations is what costs.
+            let boundaries = |bounds: &dyn Fn(usize) -> [usize; 2]| {
+                let mut marks: Vec<usize> = origins
+                    .iter()
+                    .zip(&usable)
+                    .filter(|(_, u)| **u)
+                    .flat_map(|(&o, _)| bounds(o))
+                    .collect();
+                marks.sort_unstable();
+                marks.dedup();
+                marks
+            };
+            let eq_marks = boundaries(&|o| [first(o), o]);
+            let weekday_marks = boundaries(&|o| [shift_from(o), o]);
+            let mut eq_snapshots: Vec<(usize, NormalEquations)> = Vec::new();
+            let mut weekday_snapshots: Vec<(usize, WeekdaySums)> = Vec::new();
             let mut eq = NormalEquations::new(width);
             // Holidays are left out: the holiday term explains them.
             let mut by_weekday = WeekdaySums::new(width);
-            let mut next = 0;
-            let end = marks.last().copied().unwrap_or(0);
+            let (mut next_eq, mut next_weekday) = (0, 0);
+            let weekdays_from = weekday_marks.first().copied().unwrap_or(usize::MAX);
+            let end = eq_marks.last().copied().unwrap_or(0);
             for t in min_t..=end {
-                while next < marks.len() && marks[next] == t {
-                    snapshots.push((t, eq.clone(), by_weekday.clone()));
-                    next += 1;
+                while eq_marks.get(next_eq) == Some(&t) {
+                    eq_snapshots.push((t, eq.clone()));
+                    next_eq += 1;
+                }
+                while weekday_marks.get(next_weekday) == Some(&t) {
+                    weekday_snapshots.push((t, by_weekday.clone()));
+                    next_weekday += 1;
                 }
                 if t == end {
                     break;
                 }
                 layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
                 eq.add(&x, targets[t]);
-                if !table.is_holiday(t) {
+                // Only rows inside some origin's window are ever read.
+                if t >= weekdays_from && !table.is_holiday(t) {
                     by_weekday.add(table.weekday(t), &x, targets[t]);
                 }
             }
-            let at = |mark: usize| snapshots.iter().find(|(m, ..)| *m == mark);
+            fn at<T>(snapshots: &[(usize, T)], mark: usize) -> Option<&T> {
+                snapshots.iter().find(|(m, _)| *m == mark).map(|(_, s)| s)
+            }
             for (w, &o) in origins.iter().enumerate() {
                 if !usable[w] {
                     continue;
                 }
-                let (Some(upto), Some(from), Some(recent)) =
-                    (at(o), at(first(o)), at(shift_from(o)))
+                let (Some(upto), Some(from)) = (at(&eq_snapshots, o), at(&eq_snapshots, first(o)))
                 else {
                     continue;
                 };
-                let mut eq_o = upto.1.since(&from.1);
-                let mut recent_rows = upto.2.since(&recent.2);
+                let (Some(weekdays_upto), Some(recent)) = (
+                    at(&weekday_snapshots, o),
+                    at(&weekday_snapshots, shift_from(o)),
+                ) else {
+                    continue;
+                };
+                let mut eq_o = upto.since(from);
+                let mut recent_rows = weekdays_upto.since(recent);
                 let closed = &closures[w];
                 let mut rows: Vec<usize> = Vec::new();
                 for t in first(o)..o {
