@@ -253,6 +253,66 @@ impl Layout {
     }
 }
 
+/// Copies of running sums taken at chosen days (marks), so that the sums
+/// over any two marks' interval are one subtraction.
+struct Snapshots<T> {
+    marks: Vec<usize>,
+    taken: Vec<(usize, T)>,
+}
+
+/// Sums that can be taken apart: the rows added after a snapshot.
+trait RunningSums: Clone {
+    fn since(&self, earlier: &Self) -> Self;
+}
+
+impl RunningSums for NormalEquations {
+    fn since(&self, earlier: &Self) -> Self {
+        NormalEquations::since(self, earlier)
+    }
+}
+
+impl RunningSums for WeekdaySums {
+    fn since(&self, earlier: &Self) -> Self {
+        WeekdaySums::since(self, earlier)
+    }
+}
+
+impl<T: RunningSums> Snapshots<T> {
+    fn new(marks: impl Iterator<Item = usize>) -> Self {
+        let mut marks: Vec<usize> = marks.collect();
+        marks.sort_unstable();
+        marks.dedup();
+        Self {
+            marks,
+            taken: Vec::new(),
+        }
+    }
+
+    fn first_mark(&self) -> usize {
+        self.marks.first().copied().unwrap_or(usize::MAX)
+    }
+
+    fn last_mark(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    /// Takes a copy of `sums` if day `t` is the next mark (days ascending).
+    fn take(&mut self, t: usize, sums: &T) {
+        if self.marks.get(self.taken.len()) == Some(&t) {
+            self.taken.push((t, sums.clone()));
+        }
+    }
+
+    fn at(&self, mark: usize) -> Option<&T> {
+        self.taken.iter().find(|(m, _)| *m == mark).map(|(_, s)| s)
+    }
+
+    /// The sums of the rows from mark `from` to mark `upto`.
+    fn between(&self, from: usize, upto: usize) -> Option<T> {
+        Some(self.at(upto)?.since(self.at(from)?))
+    }
+}
+
 fn prefix_sums(units: &[f64]) -> Vec<f64> {
     let mut prefix = Vec::with_capacity(units.len() + 1);
     prefix.push(0.0);
@@ -385,39 +445,26 @@ impl RegressionModel {
             if !usable.iter().any(|&u| u) {
                 continue;
             }
-            // Boundaries where a snapshot of the running sums is taken:
+            // Snapshots of the running sums at each origin's boundaries:
             // the normal equations' and the weekday sums' apart, as
             // copying the normal equations is what costs.
-            let boundaries = |bounds: &dyn Fn(usize) -> [usize; 2]| {
-                let mut marks: Vec<usize> = origins
+            let used = || {
+                origins
                     .iter()
                     .zip(&usable)
                     .filter(|(_, u)| **u)
-                    .flat_map(|(&o, _)| bounds(o))
-                    .collect();
-                marks.sort_unstable();
-                marks.dedup();
-                marks
+                    .map(|(&o, _)| o)
             };
-            let eq_marks = boundaries(&|o| [first(o), o]);
-            let weekday_marks = boundaries(&|o| [shift_from(o), o]);
-            let mut eq_snapshots: Vec<(usize, NormalEquations)> = Vec::new();
-            let mut weekday_snapshots: Vec<(usize, WeekdaySums)> = Vec::new();
+            let mut eq_at = Snapshots::new(used().flat_map(|o| [first(o), o]));
+            let mut weekdays_at = Snapshots::new(used().flat_map(|o| [shift_from(o), o]));
             let mut eq = NormalEquations::new(width);
             // Holidays are left out: the holiday term explains them.
             let mut by_weekday = WeekdaySums::new(width);
-            let (mut next_eq, mut next_weekday) = (0, 0);
-            let weekdays_from = weekday_marks.first().copied().unwrap_or(usize::MAX);
-            let end = eq_marks.last().copied().unwrap_or(0);
+            let weekdays_from = weekdays_at.first_mark();
+            let end = eq_at.last_mark();
             for t in min_t..=end {
-                while eq_marks.get(next_eq) == Some(&t) {
-                    eq_snapshots.push((t, eq.clone()));
-                    next_eq += 1;
-                }
-                while weekday_marks.get(next_weekday) == Some(&t) {
-                    weekday_snapshots.push((t, by_weekday.clone()));
-                    next_weekday += 1;
-                }
+                eq_at.take(t, &eq);
+                weekdays_at.take(t, &by_weekday);
                 if t == end {
                     break;
                 }
@@ -428,35 +475,22 @@ impl RegressionModel {
                     by_weekday.add(table.weekday(t), &x, targets[t]);
                 }
             }
-            fn at<T>(snapshots: &[(usize, T)], mark: usize) -> Option<&T> {
-                snapshots.iter().find(|(m, _)| *m == mark).map(|(_, s)| s)
-            }
             for (w, &o) in origins.iter().enumerate() {
                 if !usable[w] {
                     continue;
                 }
-                let (Some(upto), Some(from)) = (at(&eq_snapshots, o), at(&eq_snapshots, first(o)))
-                else {
-                    continue;
-                };
-                let (Some(weekdays_upto), Some(recent)) = (
-                    at(&weekday_snapshots, o),
-                    at(&weekday_snapshots, shift_from(o)),
+                let (Some(mut eq_o), Some(mut recent_rows)) = (
+                    eq_at.between(first(o), o),
+                    weekdays_at.between(shift_from(o), o),
                 ) else {
                     continue;
                 };
-                let mut eq_o = upto.since(from);
-                let mut recent_rows = weekdays_upto.since(recent);
                 let closed = &closures[w];
-                let mut rows: Vec<usize> = Vec::new();
-                for t in first(o)..o {
-                    if closed.is_closed_at(table, t) {
-                        layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
-                        eq_o.remove(&x, targets[t]);
-                        if t >= shift_from(o) && !table.is_holiday(t) {
-                            recent_rows.remove(table.weekday(t), &x, targets[t]);
-                        }
-                        rows.push(t);
+                for t in (first(o)..o).filter(|&t| closed.is_closed_at(table, t)) {
+                    layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
+                    eq_o.remove(&x, targets[t]);
+                    if t >= shift_from(o) && !table.is_holiday(t) {
+                        recent_rows.remove(table.weekday(t), &x, targets[t]);
                     }
                 }
                 let span = o - first(o);
@@ -475,12 +509,13 @@ impl RegressionModel {
                     .collect();
                 let fit = eq_o.solve_weighted(config.alpha, &penalties, &active)?;
                 let alpha = config.alpha;
+                let residual_variance = eq_o.mean_squared_residual(&fit);
                 let back_transform = match config.transform {
                     Transform::Identity => 1.0,
-                    Transform::Log1p => (eq_o.mean_squared_residual(&fit) / 2.0).exp(),
+                    Transform::Log1p => (residual_variance / 2.0).exp(),
                 };
                 let weekday_shift = if config.weekday_shift_weeks.is_some() {
-                    recent_rows.shift(&fit, eq_o.mean_squared_residual(&fit))
+                    recent_rows.shift(&fit, residual_variance)
                 } else {
                     [0.0; 7]
                 };
