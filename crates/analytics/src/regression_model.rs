@@ -18,9 +18,10 @@
 //! selling twice as much sells twice the Saturday extra. Every term is
 //! named in the explanation (`weekday_sat`, `weekday_sat_x_level_28`, ...).
 //! The shift s_d is not fitted with the rest: it is the mean residual of
-//! weekday d over the last 13 weeks before the origin, centred over the
-//! week and shrunk towards 0 ([`crate::weekday_shift`]), so a weekly rhythm
-//! that changed lately is followed before the weekday terms learn it.
+//! weekday d over the last 13 weeks before the origin (the latest weeks
+//! weighing most), centred over the week and shrunk towards 0
+//! ([`crate::weekday_shift`]), so a weekly rhythm that changed lately is
+//! followed before the weekday terms learn it.
 //!
 //! Direct multi-step (the default): one set of coefficients per lag L in
 //! `lags` (7 and 28 days), trained on rows whose level terms end L days
@@ -51,7 +52,7 @@ use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
 use crate::ridge::{NormalEquations, RidgeFit};
 use crate::series::DailySeries;
-use crate::weekday_shift::{WEEKDAY_SHIFT_WEEKS, WeekdaySums};
+use crate::weekday_shift::{WEEKDAY_SHIFT_WEEKS, WeekdaySums, recency_weight};
 
 /// Days of history the regression needs: four weeks, so every weekday is
 /// seen four times.
@@ -461,6 +462,7 @@ impl RegressionModel {
             // Holidays are left out: the holiday term explains them.
             let mut by_weekday = WeekdaySums::new(width);
             let weekdays_from = weekdays_at.first_mark();
+            let weight = |t: usize| recency_weight(t, weekdays_from);
             let end = eq_at.last_mark();
             for t in min_t..=end {
                 eq_at.take(t, &eq);
@@ -472,7 +474,7 @@ impl RegressionModel {
                 eq.add(&x, targets[t]);
                 // Only rows inside some origin's window are ever read.
                 if t >= weekdays_from && !table.is_holiday(t) {
-                    by_weekday.add(table.weekday(t), &x, targets[t]);
+                    by_weekday.add(table.weekday(t), &x, targets[t], weight(t));
                 }
             }
             for (w, &o) in origins.iter().enumerate() {
@@ -490,7 +492,7 @@ impl RegressionModel {
                     layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
                     eq_o.remove(&x, targets[t]);
                     if t >= shift_from(o) && !table.is_holiday(t) {
-                        recent_rows.remove(table.weekday(t), &x, targets[t]);
+                        recent_rows.remove(table.weekday(t), &x, targets[t], weight(t));
                     }
                 }
                 let span = o - first(o);
