@@ -516,11 +516,8 @@ impl RegressionModel {
                     Transform::Identity => 1.0,
                     Transform::Log1p => (residual_variance / 2.0).exp(),
                 };
-                let weekday_shift = if config.weekday_shift_weeks.is_some() {
-                    recent_rows.shift(&fit, residual_variance)
-                } else {
-                    [0.0; 7]
-                };
+                // Without the term the window is empty and the shift 0.
+                let weekday_shift = recent_rows.shift(&fit, residual_variance);
                 per_origin[w].push(LagFit {
                     lag,
                     fit,

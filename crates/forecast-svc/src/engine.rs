@@ -26,7 +26,7 @@ use icc_analytics::{
 use crate::error::Error;
 use crate::history::{SkuHistory, fit_seed_from_rows};
 use crate::models::{
-    FALLBACK_MARGIN, MIN_BACKTEST_STEPS, MOSTLY_ZERO_SHARE, ModelChoice, ModelKind, zero_share,
+    FALLBACK_MARGIN, MIN_BACKTEST_STEPS, ModelChoice, ModelKind, is_mostly_zero, zero_share,
 };
 
 /// Most days ahead the backtest behind a forecast's intervals measures;
@@ -229,7 +229,7 @@ fn forecast_candidates(history: &SkuHistory, choice: ModelChoice) -> Result<Cand
     Ok(Candidates {
         eligible,
         excluded,
-        sparse: zeros > MOSTLY_ZERO_SHARE,
+        sparse: is_mostly_zero(zeros),
     })
 }
 

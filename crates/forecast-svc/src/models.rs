@@ -48,7 +48,12 @@ pub fn zero_share(units: &[f64]) -> f64 {
 
 /// Whether over [`MOSTLY_ZERO_SHARE`] of the days in `units` are zero.
 pub fn mostly_zero(units: &[f64]) -> bool {
-    zero_share(units) > MOSTLY_ZERO_SHARE
+    is_mostly_zero(zero_share(units))
+}
+
+/// Whether a series with this [`zero_share`] is mostly zero.
+pub fn is_mostly_zero(zero_share: f64) -> bool {
+    zero_share > MOSTLY_ZERO_SHARE
 }
 
 /// A concrete model.
