@@ -25,9 +25,7 @@ use icc_analytics::{
 
 use crate::error::Error;
 use crate::history::{SkuHistory, fit_seed_from_rows};
-use crate::models::{
-    FALLBACK_MARGIN, MIN_BACKTEST_STEPS, ModelChoice, ModelKind, is_mostly_zero, zero_share,
-};
+use crate::models::{MIN_BACKTEST_STEPS, ModelChoice, ModelKind, is_mostly_zero, zero_share};
 
 /// Most days ahead the backtest behind a forecast's intervals measures;
 /// later days reuse the last measured step's errors.
@@ -278,17 +276,11 @@ pub fn backtest_sku(
 }
 
 /// The score AUTO minimises: RMSSE, or RMSE when no window has a
-/// seasonal-naive scale (a constant history), raised by
-/// [`FALLBACK_MARGIN`] unless `model` is one of the main candidates. All
-/// candidates are scored on the same windows, so either every one has an
-/// RMSSE or none has.
+/// seasonal-naive scale (a constant history), times the model's
+/// [`ModelKind::selection_weight`]. All candidates are scored on the same
+/// windows, so either every one has an RMSSE or none has.
 pub fn selection_score(model: ModelKind, accuracy: &Accuracy) -> f64 {
-    let score = accuracy.rmsse.unwrap_or(accuracy.rmse);
-    if model.is_main() {
-        score
-    } else {
-        score * (1.0 + FALLBACK_MARGIN)
-    }
+    accuracy.rmsse.unwrap_or(accuracy.rmse) * model.selection_weight()
 }
 
 impl Scored {

@@ -4,7 +4,9 @@ use icc_store::DataWatermark;
 
 use super::*;
 use crate::history::{SkuHistory, feature_values};
-use crate::models::{LOG_REGRESSION_MAX_ZERO_SHARE, mostly_zero, zero_share};
+use crate::models::{
+    FALLBACK_MARGIN, LOG_REGRESSION_EDGE, LOG_REGRESSION_MAX_ZERO_SHARE, mostly_zero, zero_share,
+};
 use crate::synthetic::{Shape, series};
 
 fn start() -> NaiveDate {
@@ -99,7 +101,7 @@ fn ties_go_to_the_simpler_model() {
 }
 
 #[test]
-fn a_fallback_must_beat_the_main_candidates_by_the_margin() {
+fn a_fallback_or_the_flat_rate_must_beat_the_regression_by_its_margin() {
     let scored = |model, rmsse: f64| Scored {
         model,
         accuracy: Accuracy {
@@ -122,10 +124,12 @@ fn a_fallback_must_beat_the_main_candidates_by_the_margin() {
         (0, Some(1))
     );
     assert!((scored(ma, 0.85).selection_score() - 0.85 * (1.0 + FALLBACK_MARGIN)).abs() < 1e-12);
-    // The main candidates compete on equal terms, a tie to the simpler.
+    // Of the main candidates, the flat rate must beat the regression by
+    // LOG_REGRESSION_EDGE.
     let int = ModelKind::Intermittent;
-    assert_eq!(select_scored(&[scored(int, 1.0), scored(log, 0.99)]).0, 1);
-    assert_eq!(select_scored(&[scored(int, 1.0), scored(log, 1.0)]).0, 0);
+    assert_eq!(select_scored(&[scored(int, 0.96), scored(log, 1.0)]).0, 1);
+    assert_eq!(select_scored(&[scored(int, 0.94), scored(log, 1.0)]).0, 0);
+    assert!((scored(log, 1.0).selection_score() - (1.0 - LOG_REGRESSION_EDGE)).abs() < 1e-12);
     // Without a main candidate (a short history), the lowest score wins.
     let sn = ModelKind::SeasonalNaive;
     assert_eq!(select_scored(&[scored(ma, 1.0), scored(sn, 0.99)]).0, 1);
