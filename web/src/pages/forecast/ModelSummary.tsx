@@ -13,7 +13,7 @@ export function ModelSummary({ forecast, reused }: { forecast: Forecast; reused:
       {chosen && runnerUp && (
         <span>
           Chosen by backtest: score {dec(chosen.selectionScore, 2)} vs {modelName[runnerUp.model]}{" "}
-          {dec(runnerUp.selectionScore, 2)} (RMSSE, +10% for a fallback model)
+          {dec(runnerUp.selectionScore, 2)} (RMSSE; +10% for a fallback model, −5% for log regression)
         </span>
       )}
       <span>
