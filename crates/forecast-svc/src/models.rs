@@ -201,10 +201,12 @@ impl ModelKind {
     /// What AUTO multiplies the model's backtest score by before comparing
     /// ([`LOG_REGRESSION_EDGE`], [`FALLBACK_MARGIN`]).
     pub fn selection_weight(self) -> f64 {
-        match self {
-            ModelKind::LogRegression => 1.0 - LOG_REGRESSION_EDGE,
-            ModelKind::Intermittent => 1.0,
-            _ => 1.0 + FALLBACK_MARGIN,
+        if self == ModelKind::LogRegression {
+            1.0 - LOG_REGRESSION_EDGE
+        } else if self.is_main() {
+            1.0
+        } else {
+            1.0 + FALLBACK_MARGIN
         }
     }
 
