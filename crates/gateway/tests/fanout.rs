@@ -467,7 +467,7 @@ async fn watchers_ride_through_an_upstream_restart() {
         dir: _dir,
     } = mesh;
     let port = old.addr;
-    old.stop().await.unwrap();
+    old.stop(PATIENCE).await.unwrap().unwrap();
     let down = catalog(connect(gateway.addr).await)
         .list_products(authed(pb::ListProductsRequest::default(), &viewer))
         .await

@@ -285,7 +285,7 @@ async fn server_streaming_round_trip_over_http1() {
     }
 
     // Stopping the gateway ends the stream with a trailer frame.
-    let stop = tokio::spawn(mesh.gateway.server.stop());
+    let stop = tokio::spawn(mesh.gateway.server.stop(PATIENCE));
     let mut rest = buf;
     let trailers = tokio::time::timeout(PATIENCE, async {
         loop {
@@ -306,7 +306,7 @@ async fn server_streaming_round_trip_over_http1() {
     .await
     .expect("trailers in time");
     assert_eq!(trailers["grpc-status"], "14", "{trailers:?}");
-    stop.await.unwrap().unwrap();
+    stop.await.unwrap().unwrap().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -14,12 +14,11 @@ use forecast_svc::history::feature_values;
 use icc_analytics::{DailySeries, HolidayCalendar};
 use icc_proto::v1 as pb;
 use icc_proto::v1::forecast_service_client::ForecastServiceClient;
+use icc_server::testing::Running;
 use icc_store::{DataWatermark, NewProduct, Store};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 pub type Client = ForecastServiceClient<Channel>;
 
@@ -55,8 +54,7 @@ impl TestStore {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub core: Arc<ForecastCore>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<anyhow::Result<()>>>,
+    server: Running<anyhow::Result<()>>,
 }
 
 impl TestServer {
@@ -67,37 +65,14 @@ impl TestServer {
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let core = Arc::new(ForecastCore::new(store, settings));
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(forecast_svc::serve_core(
-            core.clone(),
-            listener,
-            async move {
-                let _ = rx.await;
-            },
-        ));
-        TestServer {
-            addr,
-            core,
-            shutdown: Some(tx),
-            task: Some(task),
-        }
+        let server = Running::spawn(addr, |stop| {
+            forecast_svc::serve_core(core.clone(), listener, stop)
+        });
+        TestServer { addr, core, server }
     }
 
     pub async fn channel(&self) -> Channel {
-        let endpoint = Endpoint::from_shared(format!("http://{}", self.addr))
-            .expect("endpoint")
-            .connect_timeout(Duration::from_secs(5));
-        let mut last_error = None;
-        for _ in 0..50 {
-            match endpoint.connect().await {
-                Ok(channel) => return channel,
-                Err(e) => {
-                    last_error = Some(e);
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            }
-        }
-        panic!("cannot connect to {}: {last_error:?}", self.addr);
+        self.server.channel().await
     }
 
     pub async fn client(&self) -> Client {
@@ -105,27 +80,8 @@ impl TestServer {
     }
 
     /// Asks the server to stop and waits up to `within` for it.
-    pub async fn stop(mut self, within: Duration) -> Result<anyhow::Result<()>, String> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        let task = self.task.take().expect("server task");
-        match tokio::time::timeout(within, task).await {
-            Ok(Ok(result)) => Ok(result),
-            Ok(Err(join)) => Err(format!("the server task failed: {join}")),
-            Err(_) => Err(format!("serve did not return within {within:?}")),
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn stop(self, within: Duration) -> Result<anyhow::Result<()>, String> {
+        self.server.stop(within).await
     }
 }
 

@@ -17,8 +17,6 @@ use icc_proto::v1::inventory_service_client::InventoryServiceClient;
 use icc_proto::v1::orders_service_client::OrdersServiceClient;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use tonic::metadata::MetadataValue;
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Request};
@@ -32,32 +30,7 @@ pub const STAFF: (&str, &str) = ("staff", "staff-password-1");
 pub const VIEWER: (&str, &str) = ("viewer", "viewer-password-1");
 
 /// A server running in a background task; dropping it stops the server.
-pub struct Running {
-    pub addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<anyhow::Result<()>>>,
-}
-
-impl Running {
-    /// Stops the server and waits for it to drain.
-    pub async fn stop(mut self) -> anyhow::Result<()> {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        match self.task.take() {
-            Some(task) => tokio::time::timeout(PATIENCE, task).await??,
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-    }
-}
+pub type Running = icc_server::testing::Running<anyhow::Result<()>>;
 
 /// Starts orders-svc on `store_url`.
 pub async fn start_orders(store_url: &str) -> Running {
@@ -77,15 +50,7 @@ pub async fn start_orders_on(addr: &str, store_url: &str) -> Running {
         "--feed-poll-ms",
         "50",
     ]);
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(orders_svc::serve(config, listener, async move {
-        let _ = rx.await;
-    }));
-    Running {
-        addr,
-        stop: Some(tx),
-        task: Some(task),
-    }
+    Running::spawn(addr, |stop| orders_svc::serve(config, listener, stop))
 }
 
 /// A running gateway and where to reach it.
@@ -139,16 +104,8 @@ pub async fn start_gateway_with(store_url: &str, orders: &str, extra: &[&str]) -
     ];
     args.extend_from_slice(extra);
     let config = gateway::Config::parse_from(args);
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(gateway::serve(config, listener, metrics, async move {
-        let _ = rx.await;
-    }));
     Gateway {
-        server: Running {
-            addr,
-            stop: Some(tx),
-            task: Some(task),
-        },
+        server: Running::spawn(addr, |stop| gateway::serve(config, listener, metrics, stop)),
         addr,
         metrics: metrics_addr,
     }

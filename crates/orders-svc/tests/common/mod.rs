@@ -11,11 +11,10 @@ use icc_proto::v1 as pb;
 use icc_proto::v1::catalog_service_client::CatalogServiceClient;
 use icc_proto::v1::inventory_service_client::InventoryServiceClient;
 use icc_proto::v1::orders_service_client::OrdersServiceClient;
+use icc_server::testing::Running;
 use prost_types::FieldMask;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use tonic::transport::{Channel, Endpoint};
 
 pub type Catalog = CatalogServiceClient<Channel>;
@@ -30,8 +29,7 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 /// directory holding its store lives as long as the guard.
 pub struct TestServer {
     pub addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<anyhow::Result<()>>>,
+    server: Running<anyhow::Result<()>>,
     // Declared last: dropped after the server is told to stop.
     _dir: TempDir,
 }
@@ -49,36 +47,17 @@ impl TestServer {
             store_url: format!("sqlite://{}", dir.path().join("icc.db").display()),
             feed_poll_ms: 50,
         };
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(orders_svc::serve(config, listener, async move {
-            // A dropped sender also means stop.
-            let _ = rx.await;
-        }));
+        let server = Running::spawn(addr, |stop| orders_svc::serve(config, listener, stop));
         TestServer {
             addr,
-            shutdown: Some(tx),
-            task: Some(task),
+            server,
             _dir: dir,
         }
     }
 
-    /// A new connection (its own HTTP/2 channel) to the server. Retries the
-    /// first connect a bounded number of times.
+    /// A new connection (its own HTTP/2 channel) to the server.
     pub async fn channel(&self) -> Channel {
-        let endpoint = Endpoint::from_shared(format!("http://{}", self.addr))
-            .expect("endpoint")
-            .connect_timeout(Duration::from_secs(5));
-        let mut last_error = None;
-        for _ in 0..50 {
-            match endpoint.connect().await {
-                Ok(channel) => return channel,
-                Err(e) => {
-                    last_error = Some(e);
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            }
-        }
-        panic!("cannot connect to {}: {last_error:?}", self.addr);
+        self.server.channel().await
     }
 
     /// A connection with small HTTP/2 flow-control windows (16 KiB instead of
@@ -112,27 +91,8 @@ impl TestServer {
 
     /// Asks the server to shut down gracefully and waits up to `within` for
     /// `serve` to return. Err when it did not return in time.
-    pub async fn stop(mut self, within: Duration) -> Result<anyhow::Result<()>, String> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        let task = self.task.take().expect("server task");
-        match tokio::time::timeout(within, task).await {
-            Ok(Ok(result)) => Ok(result),
-            Ok(Err(join)) => Err(format!("the server task failed: {join}")),
-            Err(_) => Err(format!("serve did not return within {within:?}")),
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn stop(self, within: Duration) -> Result<anyhow::Result<()>, String> {
+        self.server.stop(within).await
     }
 }
 
