@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the mesh on the embedded store with demo data (what `make run` does).
-# Every process binds 127.0.0.1; Ctrl-C stops them all.
+# Every process binds 127.0.0.1; Ctrl-C (or SIGTERM, or the end of the make
+# that started it) stops them all.
 #
 #   ICC_STORE_URL      store (default sqlite://data/icc.db)
 #   ICC_DEMO_TRICKLE   1 (default) keeps demo orders flowing; 0 turns it off
@@ -53,7 +54,9 @@ stop() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap stop EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
 
 "$bin/orders-svc" >data/logs/orders-svc.log 2>&1 &
 pids+=($!)
@@ -99,4 +102,15 @@ Inventory Command Center is running on the embedded store ($ICC_STORE_URL).
 Logs are in data/logs/. Demo orders: $([ "${ICC_DEMO_TRICKLE:-1}" != 0 ] && echo "on (ICC_DEMO_TRICKLE=0 turns them off)" || echo off).
 Press Ctrl-C to stop.
 MSG
-wait -n "${pids[@]}"
+# Until a process of the mesh exits or whoever started this script (make)
+# is gone: make killed with -9 passes no signal on, and the mesh must not
+# outlive it.
+starter=$PPID
+while kill -0 "$starter" 2>/dev/null; do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "a process of the mesh exited (see data/logs/)"; exit 1; }
+  done
+  # In the background: a trapped signal (Ctrl-C) interrupts `wait` at once.
+  sleep 1 &
+  wait $!
+done
