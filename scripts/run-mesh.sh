@@ -3,19 +3,22 @@
 # Every process binds 127.0.0.1; Ctrl-C (or SIGTERM, or the end of the make
 # that started it) stops them all.
 #
-#   ICC_STORE_URL      store (default sqlite://data/icc.db)
+#   ICC_DATA_DIR       where the store, keys, logins and logs go (default data)
+#   ICC_BIN_DIR        the built binaries (default target/debug, what `make build` makes)
+#   ICC_STORE_URL      store (default sqlite://$ICC_DATA_DIR/icc.db)
 #   ICC_DEMO_TRICKLE   1 (default) keeps demo orders flowing; 0 turns it off
 #   ICC_DEMO_INTERVAL_MS  milliseconds between demo orders (default 1500)
 #   ORDERS_LISTEN      orders-svc address (default 127.0.0.1:50051)
 #   INGEST_LISTEN      ingest-svc address (default 127.0.0.1:50052)
 #   FORECAST_LISTEN    forecast-svc address (default 127.0.0.1:50053)
 #   GATEWAY_LISTEN     the gateway: the one address users need (default 127.0.0.1:8080)
-#   ICC_JWT_SECRET     token-signing key (default: made once per data dir, in data/jwt-secret)
+#   ICC_JWT_SECRET     token-signing key (default: made once per data dir, in $ICC_DATA_DIR/jwt-secret)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bin=target/debug
-export ICC_STORE_URL="${ICC_STORE_URL:-sqlite://data/icc.db}"
+bin="${ICC_BIN_DIR:-target/debug}"
+data="${ICC_DATA_DIR:-data}"
+export ICC_STORE_URL="${ICC_STORE_URL:-sqlite://$data/icc.db}"
 export ORDERS_LISTEN="${ORDERS_LISTEN:-127.0.0.1:50051}"
 export INGEST_LISTEN="${INGEST_LISTEN:-127.0.0.1:50052}"
 export FORECAST_LISTEN="${FORECAST_LISTEN:-127.0.0.1:50053}"
@@ -26,23 +29,23 @@ export GATEWAY_LISTEN="${GATEWAY_LISTEN:-127.0.0.1:8080}"
 export GATEWAY_ORDERS_UPSTREAM="http://$ORDERS_LISTEN"
 export GATEWAY_INGEST_UPSTREAM="http://$INGEST_LISTEN"
 export GATEWAY_FORECAST_UPSTREAM="http://${FORECAST_LISTEN:-127.0.0.1:50053}"
-mkdir -p data/logs
+mkdir -p "$data/logs"
 
 # The gateway's signing key and the demo logins, made once per data dir
-# (random, never in the code; delete data/ to start afresh). The gateway
+# (random, never in the code; delete the data dir to start afresh). The gateway
 # creates the users on its first start, when the store has none.
 umask 077
-if [ ! -s data/jwt-secret ]; then
-  head -c 32 /dev/urandom | base64 >data/jwt-secret
+if [ ! -s "$data/jwt-secret" ]; then
+  head -c 32 /dev/urandom | base64 >"$data/jwt-secret"
 fi
-if [ ! -s data/demo-logins ]; then
+if [ ! -s "$data/demo-logins" ]; then
   pw() { head -c 9 /dev/urandom | base64 | tr '+/' '-_'; }
-  printf 'ADMIN_PASSWORD=%s\nSTAFF_PASSWORD=%s\nVIEWER_PASSWORD=%s\n' "$(pw)" "$(pw)" "$(pw)" >data/demo-logins
+  printf 'ADMIN_PASSWORD=%s\nSTAFF_PASSWORD=%s\nVIEWER_PASSWORD=%s\n' "$(pw)" "$(pw)" "$(pw)" >"$data/demo-logins"
 fi
 umask 022
 # shellcheck source=/dev/null
-. data/demo-logins
-export ICC_JWT_SECRET="${ICC_JWT_SECRET:-$(cat data/jwt-secret)}"
+. "$data/demo-logins"
+export ICC_JWT_SECRET="${ICC_JWT_SECRET:-$(cat "$data/jwt-secret")}"
 export ICC_ADMIN_USERNAME=admin ICC_ADMIN_PASSWORD="$ADMIN_PASSWORD"
 export ICC_SEED_USERS="staff:STAFF:$STAFF_PASSWORD,viewer:VIEWER:$VIEWER_PASSWORD"
 
@@ -58,11 +61,11 @@ trap stop EXIT
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
-"$bin/orders-svc" >data/logs/orders-svc.log 2>&1 &
+"$bin/orders-svc" >"$data/logs/orders-svc.log" 2>&1 &
 pids+=($!)
-"$bin/ingest-svc" >data/logs/ingest-svc.log 2>&1 &
+"$bin/ingest-svc" >"$data/logs/ingest-svc.log" 2>&1 &
 pids+=($!)
-"$bin/forecast-svc" >data/logs/forecast-svc.log 2>&1 &
+"$bin/forecast-svc" >"$data/logs/forecast-svc.log" 2>&1 &
 pids+=($!)
 demo=("$bin/icc-demo" --orders "http://$ORDERS_LISTEN" --ingest "http://$INGEST_LISTEN")
 "${demo[@]}" wait --timeout-s 60
@@ -72,12 +75,12 @@ demo=("$bin/icc-demo" --orders "http://$ORDERS_LISTEN" --ingest "http://$INGEST_
 "${demo[@]}" history
 # The gateway last, in front of them all (the demo driver talks to the
 # services directly).
-"$bin/gateway" >data/logs/gateway.log 2>&1 &
+"$bin/gateway" >"$data/logs/gateway.log" 2>&1 &
 pids+=($!)
 "${demo[@]}" wait --addr "http://$GATEWAY_LISTEN" --timeout-s 60
 
 if [ "${ICC_DEMO_TRICKLE:-1}" != 0 ]; then
-  "${demo[@]}" trickle >data/logs/demo.log 2>&1 &
+  "${demo[@]}" trickle >"$data/logs/demo.log" 2>&1 &
   pids+=($!)
 fi
 
@@ -87,7 +90,7 @@ Inventory Command Center is running on the embedded store ($ICC_STORE_URL).
 
   Open http://$GATEWAY_LISTEN  (the web UI; gRPC and grpc-web on the same address)
 
-  Demo logins (also in data/demo-logins):
+  Demo logins (also in $data/demo-logins):
     admin   $ADMIN_PASSWORD   manages the catalog and users
     staff   $STAFF_PASSWORD   places and cancels orders, adjusts stock
     viewer  $VIEWER_PASSWORD   reads and watches
@@ -99,7 +102,7 @@ Inventory Command Center is running on the embedded store ($ICC_STORE_URL).
   forecast-svc ${FORECAST_LISTEN:-127.0.0.1:50053}; gateway metrics on
   http://${GATEWAY_METRICS_LISTEN:-127.0.0.1:9464}/metrics.
 
-Logs are in data/logs/. Demo orders: $([ "${ICC_DEMO_TRICKLE:-1}" != 0 ] && echo "on (ICC_DEMO_TRICKLE=0 turns them off)" || echo off).
+Logs are in $data/logs/. Demo orders: $([ "${ICC_DEMO_TRICKLE:-1}" != 0 ] && echo "on (ICC_DEMO_TRICKLE=0 turns them off)" || echo off).
 Press Ctrl-C to stop.
 MSG
 # Until a process of the mesh exits or whoever started this script (make)
@@ -108,7 +111,7 @@ MSG
 starter=$PPID
 while kill -0 "$starter" 2>/dev/null; do
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "a process of the mesh exited (see data/logs/)"; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "a process of the mesh exited (see $data/logs/)"; exit 1; }
   done
   # In the background: a trapped signal (Ctrl-C) interrupts `wait` at once.
   sleep 1 &
