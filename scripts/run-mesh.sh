@@ -12,6 +12,8 @@
 #   INGEST_LISTEN      ingest-svc address (default 127.0.0.1:50052)
 #   FORECAST_LISTEN    forecast-svc address (default 127.0.0.1:50053)
 #   GATEWAY_LISTEN     the gateway: the one address users need (default 127.0.0.1:8080)
+#   GATEWAY_METRICS_LISTEN  its Prometheus metrics (default 127.0.0.1:9464)
+# Port 0 in an address means any free port; the banner says which.
 #   ICC_JWT_SECRET     token-signing key (default: made once per data dir, in $ICC_DATA_DIR/jwt-secret)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +28,6 @@ export RUST_LOG="${RUST_LOG:-info}"
 # The gateway serves the web UI that `make build` puts in web/dist.
 export GATEWAY_WEB_DIR="${GATEWAY_WEB_DIR:-web/dist}"
 export GATEWAY_LISTEN="${GATEWAY_LISTEN:-127.0.0.1:8080}"
-export GATEWAY_ORDERS_UPSTREAM="http://$ORDERS_LISTEN"
-export GATEWAY_INGEST_UPSTREAM="http://$INGEST_LISTEN"
-export GATEWAY_FORECAST_UPSTREAM="http://${FORECAST_LISTEN:-127.0.0.1:50053}"
 mkdir -p "$data/logs"
 
 # The gateway's signing key and the demo logins, made once per data dir
@@ -61,23 +60,48 @@ trap stop EXIT
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
-"$bin/orders-svc" >"$data/logs/orders-svc.log" 2>&1 &
-pids+=($!)
-"$bin/ingest-svc" >"$data/logs/ingest-svc.log" 2>&1 &
-pids+=($!)
-"$bin/forecast-svc" >"$data/logs/forecast-svc.log" 2>&1 &
-pids+=($!)
-demo=("$bin/icc-demo" --orders "http://$ORDERS_LISTEN" --ingest "http://$INGEST_LISTEN")
+# Starts a binary of the mesh in the background, logging to data/logs/.
+start() {
+  : >"$data/logs/$1.log" # now, so that no line of an earlier run is read
+  "$bin/$1" >>"$data/logs/$1.log" 2>&1 &
+  pids+=($!)
+}
+
+# The address in the `<what> listening on <addr>` line a server prints once
+# bound: port 0 in a *_LISTEN setting means any free port.
+address() {
+  local log="$data/logs/$1.log" pid=${pids[-1]} line
+  for _ in $(seq 600); do
+    line=$(grep -m1 "^$2 listening on " "$log" || true)
+    [ -n "$line" ] && { echo "${line##* }"; return; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "$2 did not start (see $log)" >&2
+  return 1
+}
+
+start orders-svc
+orders=$(address orders-svc orders-svc)
+start ingest-svc
+ingest=$(address ingest-svc ingest-svc)
+start forecast-svc
+forecast=$(address forecast-svc forecast-svc)
+demo=("$bin/icc-demo" --orders "http://$orders" --ingest "http://$ingest")
 "${demo[@]}" wait --timeout-s 60
-"${demo[@]}" wait --addr "http://$INGEST_LISTEN" --timeout-s 60
-"${demo[@]}" wait --addr "http://$FORECAST_LISTEN" --timeout-s 60
+"${demo[@]}" wait --addr "http://$ingest" --timeout-s 60
+"${demo[@]}" wait --addr "http://$forecast" --timeout-s 60
 "${demo[@]}" seed
 "${demo[@]}" history
 # The gateway last, in front of them all (the demo driver talks to the
 # services directly).
-"$bin/gateway" >"$data/logs/gateway.log" 2>&1 &
-pids+=($!)
-"${demo[@]}" wait --addr "http://$GATEWAY_LISTEN" --timeout-s 60
+export GATEWAY_ORDERS_UPSTREAM="http://$orders"
+export GATEWAY_INGEST_UPSTREAM="http://$ingest"
+export GATEWAY_FORECAST_UPSTREAM="http://$forecast"
+start gateway
+gateway=$(address gateway gateway)
+metrics=$(address gateway "gateway metrics")
+"${demo[@]}" wait --addr "http://$gateway" --timeout-s 60
 
 if [ "${ICC_DEMO_TRICKLE:-1}" != 0 ]; then
   "${demo[@]}" trickle >"$data/logs/demo.log" 2>&1 &
@@ -88,19 +112,18 @@ cat <<MSG
 
 Inventory Command Center is running on the embedded store ($ICC_STORE_URL).
 
-  Open http://$GATEWAY_LISTEN  (the web UI; gRPC and grpc-web on the same address)
+  Open http://$gateway  (the web UI; gRPC and grpc-web on the same address)
 
   Demo logins (also in $data/demo-logins):
     admin   $ADMIN_PASSWORD   manages the catalog and users
     staff   $STAFF_PASSWORD   places and cancels orders, adjusts stock
     viewer  $VIEWER_PASSWORD   reads and watches
 
-  grpcurl -plaintext $GATEWAY_LISTEN list
-  grpcurl -plaintext -d '{"username": "admin", "password": "$ADMIN_PASSWORD"}' $GATEWAY_LISTEN icc.v1.AuthService/Login
+  grpcurl -plaintext $gateway list
+  grpcurl -plaintext -d '{"username": "admin", "password": "$ADMIN_PASSWORD"}' $gateway icc.v1.AuthService/Login
 
-  Behind it: orders-svc $ORDERS_LISTEN, ingest-svc $INGEST_LISTEN,
-  forecast-svc ${FORECAST_LISTEN:-127.0.0.1:50053}; gateway metrics on
-  http://${GATEWAY_METRICS_LISTEN:-127.0.0.1:9464}/metrics.
+  Behind it: orders-svc $orders, ingest-svc $ingest, forecast-svc $forecast;
+  gateway metrics on http://$metrics/metrics.
 
 Logs are in $data/logs/. Demo orders: $([ "${ICC_DEMO_TRICKLE:-1}" != 0 ] && echo "on (ICC_DEMO_TRICKLE=0 turns them off)" || echo off).
 Press Ctrl-C to stop.

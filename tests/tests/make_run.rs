@@ -2,9 +2,10 @@
 //! directory and free ports: the whole mesh comes up with the demo data,
 //! the gateway takes the demo logins the script wrote, forecasts come from
 //! the demo history, and the mesh stops when whoever started the script is
-//! killed with -9 (as `make` might be), leaving no port taken.
+//! killed with -9 (as `make` might be), leaving no port taken. Every
+//! server binds port 0; the script's banner says where each one is.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Stdio;
@@ -29,12 +30,25 @@ const START_TIMEOUT: Duration = Duration::from_secs(240);
 /// services, each with a graceful drain.
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// `N` distinct loopback addresses nothing listens on right now (all
-/// bound at once, so the OS cannot hand out one twice).
-fn free_addrs<const N: usize>() -> [SocketAddr; N] {
-    let listeners: [TcpListener; N] =
-        std::array::from_fn(|_| TcpListener::bind("127.0.0.1:0").expect("a free loopback port"));
-    listeners.map(|l| l.local_addr().expect("a local address"))
+/// The addresses the script's banner announces: the gateway's, then the
+/// metrics', orders-svc's, ingest-svc's and forecast-svc's.
+fn announced(banner: &str) -> [SocketAddr; 5] {
+    let after = |marker: &str, end: char| -> SocketAddr {
+        let rest = &banner[banner
+            .find(marker)
+            .unwrap_or_else(|| panic!("no {marker:?} in {banner}"))
+            + marker.len()..];
+        let addr = &rest[..rest.find(end).unwrap_or(rest.len())];
+        addr.parse()
+            .unwrap_or_else(|e| panic!("{marker}{addr}: {e}"))
+    };
+    [
+        after("Open http://", ' '),
+        after("gateway metrics on http://", '/'),
+        after("orders-svc ", ','),
+        after("ingest-svc ", ','),
+        after("forecast-svc ", ';'),
+    ]
 }
 
 /// Kills the whole process group when dropped, so a failed test leaves no
@@ -79,7 +93,6 @@ async fn make_run_serves_the_demo_and_stops_with_its_starter() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let [gateway, metrics, orders, ingest, forecast] = free_addrs();
 
     // `bash -c 'script; true'` stands in for make: a parent that is not
     // the script itself (bash would exec a lone command).
@@ -89,11 +102,11 @@ async fn make_run_serves_the_demo_and_stops_with_its_starter() {
         .arg(format!("'{}'; true", script.display()))
         .env("ICC_DATA_DIR", &data)
         .env("ICC_BIN_DIR", bin_dir())
-        .env("GATEWAY_LISTEN", gateway.to_string())
-        .env("GATEWAY_METRICS_LISTEN", metrics.to_string())
-        .env("ORDERS_LISTEN", orders.to_string())
-        .env("INGEST_LISTEN", ingest.to_string())
-        .env("FORECAST_LISTEN", forecast.to_string())
+        .env("GATEWAY_LISTEN", "127.0.0.1:0")
+        .env("GATEWAY_METRICS_LISTEN", "127.0.0.1:0")
+        .env("ORDERS_LISTEN", "127.0.0.1:0")
+        .env("INGEST_LISTEN", "127.0.0.1:0")
+        .env("FORECAST_LISTEN", "127.0.0.1:0")
         .env("ICC_DEMO_INTERVAL_MS", "200")
         .env("RUST_LOG", "warn")
         .process_group(0)
@@ -105,16 +118,20 @@ async fn make_run_serves_the_demo_and_stops_with_its_starter() {
     let group = Group(Pid::from_raw(starter.id().expect("a pid") as i32));
 
     let mut lines = BufReader::new(starter.stdout.take().unwrap()).lines();
-    tokio::time::timeout(START_TIMEOUT, async {
+    let banner = tokio::time::timeout(START_TIMEOUT, async {
+        let mut banner = String::new();
         while let Some(line) = lines.next_line().await.unwrap() {
+            banner.push_str(&line);
+            banner.push('\n');
             if line.contains("Press Ctrl-C to stop.") {
-                return;
+                return banner;
             }
         }
-        panic!("run-mesh.sh ended before the mesh was up (logs in {data:?})");
+        panic!("run-mesh.sh ended before the mesh was up (logs in {data:?}): {banner}");
     })
     .await
     .unwrap_or_else(|_| panic!("the mesh was not up within {START_TIMEOUT:?}"));
+    let [gateway, metrics, orders, ingest, forecast] = announced(&banner);
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
     // The admin and the viewer log in with the passwords the script made.
