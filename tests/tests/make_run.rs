@@ -1,5 +1,5 @@
 //! What `make run` runs (scripts/run-mesh.sh), end to end on a fresh data
-//! directory and free ports: the whole mesh comes up with the demo data,
+//! directory: the whole mesh comes up with the demo data,
 //! the gateway takes the demo logins the script wrote, forecasts come from
 //! the demo history, and the mesh stops when whoever started the script is
 //! killed with -9 (as `make` might be), leaving no port taken. Every
@@ -26,8 +26,8 @@ use tonic::transport::Channel;
 /// Debug binaries seeding a fresh store and importing 540 days of demo
 /// history take a while on a loaded 2-core machine.
 const START_TIMEOUT: Duration = Duration::from_secs(240);
-/// The script looks for its starter once a second and then stops four
-/// services, each with a graceful drain.
+/// The script looks for its starter once a second and then stops the
+/// mesh's processes, each with a graceful drain.
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The addresses the script's banner announces: the gateway's, then the
@@ -45,9 +45,9 @@ fn announced(banner: &str) -> [SocketAddr; 5] {
     [
         after("Open http://", ' '),
         after("gateway metrics on http://", '/'),
-        after("orders-svc ", ','),
-        after("ingest-svc ", ','),
-        after("forecast-svc ", ';'),
+        after("Behind it: orders-svc ", ','),
+        after(", ingest-svc ", ','),
+        after(", forecast-svc ", ';'),
     ]
 }
 
