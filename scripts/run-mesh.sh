@@ -13,8 +13,9 @@
 #   FORECAST_LISTEN    forecast-svc address (default 127.0.0.1:50053)
 #   GATEWAY_LISTEN     the gateway: the one address users need (default 127.0.0.1:8080)
 #   GATEWAY_METRICS_LISTEN  its Prometheus metrics (default 127.0.0.1:9464)
-# Port 0 in an address means any free port; the banner says which.
 #   ICC_JWT_SECRET     token-signing key (default: made once per data dir, in $ICC_DATA_DIR/jwt-secret)
+#
+# Port 0 in an address means any free port; the banner says which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,33 +61,33 @@ trap stop EXIT
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
-# Starts a binary of the mesh in the background, logging to data/logs/.
+# Starts a binary of the mesh in the background, logging to $data/logs/.
 start() {
   : >"$data/logs/$1.log" # now, so that no line of an earlier run is read
   "$bin/$1" >>"$data/logs/$1.log" 2>&1 &
   pids+=($!)
 }
 
-# The address in the `<what> listening on <addr>` line a server prints once
-# bound: port 0 in a *_LISTEN setting means any free port.
+# The address in the `<what> listening on <addr>` line the binary started
+# last prints to its log ($1.log) once bound; <what> is $2, or else $1.
 address() {
-  local log="$data/logs/$1.log" pid=${pids[-1]} line
+  local log="$data/logs/$1.log" what=${2:-$1} pid=${pids[-1]} line
   for _ in $(seq 600); do
-    line=$(grep -m1 "^$2 listening on " "$log" || true)
+    line=$(grep -m1 "^$what listening on " "$log" || true)
     [ -n "$line" ] && { echo "${line##* }"; return; }
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "$2 did not start (see $log)" >&2
+  echo "$what did not start (see $log)" >&2
   return 1
 }
 
 start orders-svc
-orders=$(address orders-svc orders-svc)
+orders=$(address orders-svc)
 start ingest-svc
-ingest=$(address ingest-svc ingest-svc)
+ingest=$(address ingest-svc)
 start forecast-svc
-forecast=$(address forecast-svc forecast-svc)
+forecast=$(address forecast-svc)
 demo=("$bin/icc-demo" --orders "http://$orders" --ingest "http://$ingest")
 "${demo[@]}" wait --timeout-s 60
 "${demo[@]}" wait --addr "http://$ingest" --timeout-s 60
@@ -99,7 +100,7 @@ export GATEWAY_ORDERS_UPSTREAM="http://$orders"
 export GATEWAY_INGEST_UPSTREAM="http://$ingest"
 export GATEWAY_FORECAST_UPSTREAM="http://$forecast"
 start gateway
-gateway=$(address gateway gateway)
+gateway=$(address gateway)
 metrics=$(address gateway "gateway metrics")
 "${demo[@]}" wait --addr "http://$gateway" --timeout-s 60
 
