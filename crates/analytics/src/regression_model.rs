@@ -74,6 +74,26 @@ pub enum Transform {
     Log1p,
 }
 
+impl Transform {
+    /// The transformed target of `units`.
+    fn apply(self, units: f64) -> f64 {
+        match self {
+            Transform::Identity => units,
+            Transform::Log1p => units.max(0.0).ln_1p(),
+        }
+    }
+
+    /// The factor a back-transformed prediction is scaled by, from the
+    /// fit's mean squared residual in the transformed scale: the lognormal
+    /// mean exp(s²/2) for log1p, 1 for the identity.
+    fn back_transform_factor(self, residual_variance: f64) -> f64 {
+        match self {
+            Transform::Identity => 1.0,
+            Transform::Log1p => (residual_variance / 2.0).exp(),
+        }
+    }
+}
+
 /// How a multi-day forecast is made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MultiStep {
@@ -84,6 +104,21 @@ pub enum MultiStep {
         /// Training lags in days (the smallest serves the first days).
         lags: Vec<usize>,
     },
+}
+
+impl MultiStep {
+    /// The lags fitted, ascending and distinct: 1 for recursive.
+    fn training_lags(&self) -> Vec<usize> {
+        match self {
+            MultiStep::Recursive => vec![1],
+            MultiStep::Direct { lags } => {
+                let mut l: Vec<usize> = lags.iter().map(|&l| l.max(1)).collect();
+                l.sort_unstable();
+                l.dedup();
+                if l.is_empty() { vec![1] } else { l }
+            }
+        }
+    }
 }
 
 /// Settings of the regression.
@@ -179,6 +214,33 @@ impl Layout {
         self.trend.then_some(6 + 2 * self.harmonics + 1)
     }
 
+    /// The ridge penalty weight of each column: weekday and holiday
+    /// effects are well determined and not penalised.
+    fn penalties(&self) -> Vec<f64> {
+        let holiday = 6 + 2 * self.harmonics;
+        (0..self.width())
+            .map(|c| if c < 6 || c == holiday { 0.0 } else { 1.0 })
+            .collect()
+    }
+
+    /// The columns a fit on `span` training days uses: yearly terms only
+    /// from `min_yearly_days`, and only the first two harmonics until
+    /// twice that (one year cannot pin down finer yearly detail).
+    fn active_columns(&self, span: usize, min_yearly_days: usize) -> Vec<bool> {
+        let yearly = span >= min_yearly_days && self.harmonics > 0;
+        let harmonics = if span >= 2 * min_yearly_days {
+            self.harmonics
+        } else {
+            self.harmonics.min(2)
+        };
+        let yearly_columns = self.yearly_columns();
+        (0..self.width())
+            .map(|c| {
+                !yearly_columns.contains(&c) || (yearly && c < yearly_columns.start + 2 * harmonics)
+            })
+            .collect()
+    }
+
     fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = WEEKDAY_NAMES.iter().map(|s| s.to_string()).collect();
         for k in 1..=self.harmonics {
@@ -238,10 +300,7 @@ impl Layout {
         for &w in &self.windows {
             let first = (anchor + 1).saturating_sub(w);
             let mean = (prefix[anchor + 1] - prefix[first]) / (anchor + 1 - first).max(1) as f64;
-            out[c] = match self.transform {
-                Transform::Identity => mean,
-                Transform::Log1p => mean.max(0.0).ln_1p(),
-            };
+            out[c] = self.transform.apply(mean);
             c += 1;
         }
         if let Some(w) = self.weekday_level
@@ -405,31 +464,10 @@ impl RegressionModel {
             .iter()
             .map(|&o| ClosedDays::learn_prefix(units, o, table, rules))
             .collect();
-        let lags: Vec<usize> = match &config.multi_step {
-            MultiStep::Recursive => vec![1],
-            MultiStep::Direct { lags } => {
-                let mut l: Vec<usize> = lags.iter().map(|&l| l.max(1)).collect();
-                l.sort_unstable();
-                l.dedup();
-                if l.is_empty() { vec![1] } else { l }
-            }
-        };
+        let lags = config.multi_step.training_lags();
         // Each day's target, transformed once (not once per lag and row).
-        let targets: Vec<f64> = match config.transform {
-            Transform::Identity => units.to_vec(),
-            Transform::Log1p => units.iter().map(|u| u.max(0.0).ln_1p()).collect(),
-        };
-
-        // Weekday and holiday effects are well determined: no penalty.
-        let penalties: Vec<f64> = (0..width)
-            .map(|c| {
-                if c < 6 || c == 6 + 2 * layout.harmonics {
-                    0.0
-                } else {
-                    1.0
-                }
-            })
-            .collect();
+        let targets: Vec<f64> = units.iter().map(|&u| config.transform.apply(u)).collect();
+        let penalties = layout.penalties();
         let shift_weeks = config.weekday_shift_weeks.unwrap_or(0);
         let mut per_origin: Vec<Vec<LagFit>> = vec![Vec::new(); origins.len()];
         let mut x = vec![0.0; width];
@@ -495,34 +533,16 @@ impl RegressionModel {
                         recent_rows.remove(table.weekday(t), &x, targets[t], weight(t));
                     }
                 }
-                let span = o - first(o);
-                let yearly = span >= config.min_yearly_days && layout.harmonics > 0;
-                let harmonics = if span >= 2 * config.min_yearly_days {
-                    layout.harmonics
-                } else {
-                    layout.harmonics.min(2)
-                };
-                let yearly_columns = layout.yearly_columns();
-                let active: Vec<bool> = (0..width)
-                    .map(|c| {
-                        !yearly_columns.contains(&c)
-                            || (yearly && c < yearly_columns.start + 2 * harmonics)
-                    })
-                    .collect();
+                let active = layout.active_columns(o - first(o), config.min_yearly_days);
                 let fit = eq_o.solve_weighted(config.alpha, &penalties, &active)?;
-                let alpha = config.alpha;
                 let residual_variance = eq_o.mean_squared_residual(&fit);
-                let back_transform = match config.transform {
-                    Transform::Identity => 1.0,
-                    Transform::Log1p => (residual_variance / 2.0).exp(),
-                };
                 // Without the term the window is empty and the shift 0.
                 let weekday_shift = recent_rows.shift(&fit, residual_variance);
                 per_origin[w].push(LagFit {
                     lag,
                     fit,
-                    alpha,
-                    back_transform,
+                    alpha: config.alpha,
+                    back_transform: config.transform.back_transform_factor(residual_variance),
                     active,
                     weekday_shift,
                 });
