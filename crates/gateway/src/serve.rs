@@ -51,156 +51,27 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     config.validate()?;
-    let secret = config.jwt_secret()?.clone();
     let handle = crate::metrics::handle()?;
     let stop = CancellationToken::new();
-
-    // Users: the store, the first admin, tokens.
-    let store = icc_store::open(&config.store_url).await?;
-    let passwords = Passwords::new(PARALLEL_HASHES);
-    let seeds = match &config.seed_users {
-        Some(spec) => parse_seeds(spec.expose())?,
-        None => Vec::new(),
-    };
-    let admin = config
-        .admin_username
-        .clone()
-        .zip(config.admin_password.clone());
-    bootstrap(&store, &passwords, admin, seeds).await?;
-    let auth = AuthState {
-        tokens: Arc::new(Tokens::new(
-            secret.expose().as_bytes(),
-            Duration::from_secs(config.token_ttl_s),
-        )),
-        directory: Directory::new(store),
-        passwords,
-    };
-
-    // Upstreams and the inventory hub.
-    let settings = Settings {
-        connect_timeout: Duration::from_millis(config.connect_timeout_ms),
-        timeout: config.upstream_timeout(),
-        retries: config.read_retries,
-    };
-    let analytics = Settings {
-        timeout: Duration::from_millis(config.analytics_timeout_ms),
-        ..settings
-    };
-    let orders = Arc::new(Upstream::new("orders", &config.orders_upstream, settings)?);
-    let ingest = Arc::new(Upstream::new("ingest", &config.ingest_upstream, analytics)?);
-    let forecast = Arc::new(Upstream::new(
-        "forecast",
-        &config.forecast_upstream,
-        analytics,
-    )?);
-    let max = config.max_message_bytes;
+    let auth = auth_state(&config).await?;
+    let upstreams = Upstreams::new(&config)?;
     let hub = Hub::new(config.watch_buffer, config.resume_window);
     tokio::spawn(fanout::hub::run(
         hub.clone(),
-        orders.channel(),
-        max,
+        upstreams.orders.channel(),
+        config.max_message_bytes,
         stop.clone(),
     ));
-
-    // Services.
-    let import_timeout = Duration::from_millis(config.import_timeout_ms);
-    let auth_service = AuthServiceServer::new(Auth::new(auth.clone()))
-        .max_decoding_message_size(max)
-        .max_encoding_message_size(max);
-    let catalog =
-        CatalogServiceServer::new(CatalogForward::new(orders.clone(), max, import_timeout))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-    let orders_service = OrdersServiceServer::new(OrdersForward::new(orders.clone(), max))
-        .max_decoding_message_size(max)
-        .max_encoding_message_size(max);
-    let inventory = InventoryServiceServer::new(Inventory::new(
-        hub.clone(),
-        orders.clone(),
-        max,
-        stop.clone(),
-    ))
-    .max_decoding_message_size(max)
-    .max_encoding_message_size(max);
-    let ingest_service =
-        IngestServiceServer::new(IngestForward::new(ingest.clone(), max, import_timeout))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-    let forecast_service = ForecastServiceServer::new(ForecastForward::new(forecast.clone(), max))
-        .max_decoding_message_size(max)
-        .max_encoding_message_size(max);
-
-    let (health, health_service) = icc_server::health_service();
-    health.set_service_status("", ServingStatus::Serving).await;
-    health.set_serving::<AuthServiceServer<Auth>>().await;
-    // The forwarded services follow their upstream's health, checked below.
-    for service in ORDERS_SERVICES
-        .iter()
-        .chain(INGEST_SERVICES)
-        .chain(FORECAST_SERVICES)
-        .chain([&INVENTORY_SERVICE])
-    {
-        health
-            .set_service_status(*service, ServingStatus::NotServing)
-            .await;
-    }
-    let (reflection, reflection_alpha) = icc_server::reflection_services(&[
-        <AuthServiceServer<Auth> as NamedService>::NAME,
-        <CatalogServiceServer<CatalogForward> as NamedService>::NAME,
-        <OrdersServiceServer<OrdersForward> as NamedService>::NAME,
-        <InventoryServiceServer<Inventory> as NamedService>::NAME,
-        <IngestServiceServer<IngestForward> as NamedService>::NAME,
-        <ForecastServiceServer<ForecastForward> as NamedService>::NAME,
-    ])?;
+    let GatewayRoutes { routes, health } = routes(&config, &auth, &upstreams, &hub, &stop)?;
+    set_initial_health(&health).await;
     tokio::spawn(watch_upstreams(
         health,
-        [
-            (orders, ORDERS_SERVICES),
-            (ingest, INGEST_SERVICES),
-            (forecast, FORECAST_SERVICES),
-        ],
-        hub.clone(),
+        upstreams.with_services(),
+        hub,
         Duration::from_millis(config.health_interval_ms),
         stop.clone(),
     ));
-
-    let routes = Routes::builder()
-        .add_service(health_service)
-        .add_service(reflection)
-        .add_service(reflection_alpha)
-        .add_service(auth_service)
-        .add_service(catalog)
-        .add_service(orders_service)
-        .add_service(inventory)
-        .add_service(ingest_service)
-        .add_service(forecast_service)
-        .clone()
-        .routes()
-        .prepare();
-
-    // The gRPC stack, outermost first.
-    let grpc = ServiceBuilder::new()
-        // grpc-web (HTTP/1.1) becomes gRPC first: every layer below sees one protocol.
-        .layer(tonic_web::GrpcWebLayer::new())
-        // Request id and span next, so every log line and upstream call carries the id.
-        .layer(RequestIdLayer)
-        // Classify by the role table and record metrics: sees every outcome below.
-        .layer(ObserveLayer)
-        // tonic's own rejections as our codes, before metrics record them.
-        .layer(MapResponseLayer::new(rewrite_status))
-        // Shed before doing any work (even checking a token) at capacity.
-        .layer(ShedLayer::new(config.max_concurrent_requests))
-        // Unary calls answer within the deadline, whatever happens below.
-        .layer(DeadlineLayer::new(config.request_timeout()))
-        // Max message sizes are set on each service; nothing reaches one unauthorized.
-        .layer(AuthorizeLayer::new(auth))
-        .service(routes);
-    let app = Split {
-        grpc,
-        web: Web::new(config.web_dir.as_deref()),
-    };
-    // Cross-origin grpc-web only for the configured origins; none by default.
-    let app = cors(&config.cors_origins)?.layer(app);
+    let app = app(&config, auth, routes)?;
 
     tracing::info!(
         addr = %listener.local_addr()?,
@@ -233,6 +104,196 @@ pub async fn serve(
     stop.cancel();
     tracing::info!("gateway stopped");
     Ok(())
+}
+
+/// Users: the store, the first admin and seeded users, token signing.
+async fn auth_state(config: &Config) -> anyhow::Result<AuthState> {
+    let secret = config.jwt_secret()?;
+    let store = icc_store::open(&config.store_url).await?;
+    let passwords = Passwords::new(PARALLEL_HASHES);
+    let seeds = match &config.seed_users {
+        Some(spec) => parse_seeds(spec.expose())?,
+        None => Vec::new(),
+    };
+    let admin = config
+        .admin_username
+        .clone()
+        .zip(config.admin_password.clone());
+    bootstrap(&store, &passwords, admin, seeds).await?;
+    Ok(AuthState {
+        tokens: Arc::new(Tokens::new(
+            secret.expose().as_bytes(),
+            Duration::from_secs(config.token_ttl_s),
+        )),
+        directory: Directory::new(store),
+        passwords,
+    })
+}
+
+/// The three services the gateway forwards to.
+struct Upstreams {
+    orders: Arc<Upstream>,
+    ingest: Arc<Upstream>,
+    forecast: Arc<Upstream>,
+}
+
+impl Upstreams {
+    /// Analytics calls (ingest, forecast) get their own, longer timeout.
+    fn new(config: &Config) -> anyhow::Result<Self> {
+        let settings = Settings {
+            connect_timeout: Duration::from_millis(config.connect_timeout_ms),
+            timeout: config.upstream_timeout(),
+            retries: config.read_retries,
+        };
+        let analytics = Settings {
+            timeout: Duration::from_millis(config.analytics_timeout_ms),
+            ..settings
+        };
+        Ok(Upstreams {
+            orders: Arc::new(Upstream::new("orders", &config.orders_upstream, settings)?),
+            ingest: Arc::new(Upstream::new("ingest", &config.ingest_upstream, analytics)?),
+            forecast: Arc::new(Upstream::new(
+                "forecast",
+                &config.forecast_upstream,
+                analytics,
+            )?),
+        })
+    }
+
+    /// Each upstream with the services whose health follows it.
+    fn with_services(&self) -> [(Arc<Upstream>, &'static [&'static str]); 3] {
+        [
+            (self.orders.clone(), ORDERS_SERVICES),
+            (self.ingest.clone(), INGEST_SERVICES),
+            (self.forecast.clone(), FORECAST_SERVICES),
+        ]
+    }
+}
+
+/// The routes, and the reporter of the health service among them.
+struct GatewayRoutes {
+    routes: Routes,
+    health: HealthReporter,
+}
+
+/// Every service the gateway answers, with its message size limits.
+fn routes(
+    config: &Config,
+    auth: &AuthState,
+    upstreams: &Upstreams,
+    hub: &Arc<Hub>,
+    stop: &CancellationToken,
+) -> anyhow::Result<GatewayRoutes> {
+    let max = config.max_message_bytes;
+    let import_timeout = Duration::from_millis(config.import_timeout_ms);
+    let Upstreams {
+        orders,
+        ingest,
+        forecast,
+    } = upstreams;
+    let auth_service = AuthServiceServer::new(Auth::new(auth.clone()))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+    let catalog =
+        CatalogServiceServer::new(CatalogForward::new(orders.clone(), max, import_timeout))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+    let orders_service = OrdersServiceServer::new(OrdersForward::new(orders.clone(), max))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+    let inventory = InventoryServiceServer::new(Inventory::new(
+        hub.clone(),
+        orders.clone(),
+        max,
+        stop.clone(),
+    ))
+    .max_decoding_message_size(max)
+    .max_encoding_message_size(max);
+    let ingest_service =
+        IngestServiceServer::new(IngestForward::new(ingest.clone(), max, import_timeout))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+    let forecast_service = ForecastServiceServer::new(ForecastForward::new(forecast.clone(), max))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+
+    let (health, health_service) = icc_server::health_service();
+    let (reflection, reflection_alpha) = icc_server::reflection_services(&[
+        <AuthServiceServer<Auth> as NamedService>::NAME,
+        <CatalogServiceServer<CatalogForward> as NamedService>::NAME,
+        <OrdersServiceServer<OrdersForward> as NamedService>::NAME,
+        <InventoryServiceServer<Inventory> as NamedService>::NAME,
+        <IngestServiceServer<IngestForward> as NamedService>::NAME,
+        <ForecastServiceServer<ForecastForward> as NamedService>::NAME,
+    ])?;
+    let routes = Routes::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(reflection_alpha)
+        .add_service(auth_service)
+        .add_service(catalog)
+        .add_service(orders_service)
+        .add_service(inventory)
+        .add_service(ingest_service)
+        .add_service(forecast_service)
+        .clone()
+        .routes()
+        .prepare();
+    Ok(GatewayRoutes { routes, health })
+}
+
+/// The gateway's own health: serving, except the forwarded services, which
+/// start not serving and follow their upstream ([`watch_upstreams`]).
+async fn set_initial_health(health: &HealthReporter) {
+    health.set_service_status("", ServingStatus::Serving).await;
+    health.set_serving::<AuthServiceServer<Auth>>().await;
+    for service in ORDERS_SERVICES
+        .iter()
+        .chain(INGEST_SERVICES)
+        .chain(FORECAST_SERVICES)
+        .chain([&INVENTORY_SERVICE])
+    {
+        health
+            .set_service_status(*service, ServingStatus::NotServing)
+            .await;
+    }
+}
+
+/// The HTTP service: the gRPC stack (grpc-web included) and the web UI,
+/// behind CORS when origins are configured.
+fn app(
+    config: &Config,
+    auth: AuthState,
+    routes: Routes,
+) -> anyhow::Result<
+    impl Service<HttpRequest, Response = HttpResponse, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + 'static,
+> {
+    // The gRPC stack, outermost first.
+    let grpc = ServiceBuilder::new()
+        // grpc-web (HTTP/1.1) becomes gRPC first: every layer below sees one protocol.
+        .layer(tonic_web::GrpcWebLayer::new())
+        // Request id and span next, so every log line and upstream call carries the id.
+        .layer(RequestIdLayer)
+        // Classify by the role table and record metrics: sees every outcome below.
+        .layer(ObserveLayer)
+        // tonic's own rejections as our codes, before metrics record them.
+        .layer(MapResponseLayer::new(rewrite_status))
+        // Shed before doing any work (even checking a token) at capacity.
+        .layer(ShedLayer::new(config.max_concurrent_requests))
+        // Unary calls answer within the deadline, whatever happens below.
+        .layer(DeadlineLayer::new(config.request_timeout()))
+        // Max message sizes are set on each service; nothing reaches one unauthorized.
+        .layer(AuthorizeLayer::new(auth))
+        .service(routes);
+    let app = Split {
+        grpc,
+        web: Web::new(config.web_dir.as_deref()),
+    };
+    // Cross-origin grpc-web only for the configured origins; none by default.
+    Ok(cors(&config.cors_origins)?.layer(app))
 }
 
 /// The CORS layer for `origins` (`*` for any); none when empty.
