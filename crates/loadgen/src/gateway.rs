@@ -208,8 +208,52 @@ struct Mesh {
     _dir: tempfile::TempDir,
 }
 
+/// Where the children listen, and what every measurement shares.
+struct Bench {
+    echo: SocketAddr,
+    orders: SocketAddr,
+    gateway: SocketAddr,
+    /// A direct connection to orders-svc for seeding and restocking.
+    admin: Channel,
+    skus: Arc<[String]>,
+    staff_token: String,
+    viewer_token: String,
+    /// Makes this run's idempotency keys unique.
+    run_id: u128,
+    timeout: Duration,
+}
+
 /// Runs both measurements; progress on stderr.
 pub async fn run(config: GatewayConfig) -> anyhow::Result<GatewayReport> {
+    check(&config)?;
+    let mut machine = Machine::probe();
+    let (mut mesh, bench) = start(&config).await?;
+    let rows = bench.rpc_rows(&config, &mut mesh).await?;
+    let fanout = if config.watchers > 0 {
+        bench.fanout_rows(&config, &mut mesh).await?
+    } else {
+        Vec::new()
+    };
+    machine.loadavg_end = loadavg();
+    drop(bench);
+    let Mesh {
+        echo,
+        gateway,
+        orders,
+        _dir,
+    } = mesh;
+    echo.stop().await;
+    gateway.stop().await;
+    orders.stop().await;
+    Ok(GatewayReport {
+        config,
+        machine,
+        rows,
+        fanout,
+    })
+}
+
+fn check(config: &GatewayConfig) -> anyhow::Result<()> {
     anyhow::ensure!(
         !config.levels.is_empty() && config.levels.iter().all(|&c| c > 0),
         "--levels must list positive numbers"
@@ -219,7 +263,12 @@ pub async fn run(config: GatewayConfig) -> anyhow::Result<GatewayReport> {
         "--duration-secs must be positive"
     );
     anyhow::ensure!(config.fanout_rate > 0.0, "--fanout-rate must be positive");
-    let mut machine = Machine::probe();
+    Ok(())
+}
+
+/// Starts echo-server, orders-svc and the gateway (with a staff and a
+/// viewer user of random passwords), seeds the products and logs in.
+async fn start(config: &GatewayConfig) -> anyhow::Result<(Mesh, Bench)> {
     let dir = match &config.work_dir {
         Some(d) => tempfile::Builder::new()
             .prefix("icc-loadgen-")
@@ -273,120 +322,140 @@ pub async fn run(config: GatewayConfig) -> anyhow::Result<GatewayReport> {
     let to_gateway = connect_channels(gateway_addr, 1, timeout).await?.remove(0);
     let staff_token = login(to_gateway.clone(), "bench-staff", &staff).await?;
     let viewer_token = login(to_gateway, "bench-viewer", &viewer).await?;
-
-    let run_id = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
-    let key = |tag: &str, level: usize, c: usize| format!("gw-{run_id}-{tag}{level}-{c}");
-    let payload = typical_request_len(&key("d", 64, 63)).saturating_sub(2);
-    let phases = Phases {
-        warmup: Duration::from_secs_f64(config.warmup_secs),
-        window: Duration::from_secs_f64(config.duration_secs),
+    let bench = Bench {
+        echo: echo_addr,
+        orders: orders_addr,
+        gateway: gateway_addr,
+        admin,
+        skus,
+        staff_token,
+        viewer_token,
+        run_id: SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis(),
+        timeout,
     };
-    let mut rows = Vec::new();
-    for (i, &level) in config.levels.iter().enumerate() {
-        let mut order = [ECHO, PLACE_ORDER, VIA_GATEWAY];
-        order.rotate_left(i % 3);
-        for target in order {
-            let seed = (run_id as u64) ^ ((level as u64) << 32);
-            let sample = match target {
-                ECHO => {
-                    let chans = connect_channels(echo_addr, level, timeout).await?;
-                    let clients = chans
-                        .into_iter()
-                        .map(|c| EchoTarget::new(c, payload))
-                        .collect();
-                    closed_loop(clients, phases).await?
-                }
-                PLACE_ORDER => {
-                    ensure_stock(admin.clone(), &skus, config.stock, 2 * i).await?;
-                    let chans = connect_channels(orders_addr, level, timeout).await?;
-                    let clients = chans
-                        .into_iter()
-                        .enumerate()
-                        .map(|(c, ch)| {
-                            PlaceOrderTarget::new(
-                                ch,
-                                skus.clone(),
-                                key("d", level, c),
-                                seed ^ c as u64,
-                            )
-                        })
-                        .collect();
-                    closed_loop(clients, phases).await?
-                }
-                _ => {
-                    ensure_stock(admin.clone(), &skus, config.stock, 2 * i + 1).await?;
-                    let bearer = Bearer::new(&staff_token)?;
-                    let chans = connect_channels(gateway_addr, level, timeout).await?;
-                    let clients = chans
-                        .into_iter()
-                        .enumerate()
-                        .map(|(c, ch)| GatewayPlaceOrder {
-                            requests: PlaceOrderTarget::new(
-                                ch.clone(),
-                                skus.clone(),
-                                key("g", level, c),
-                                seed ^ (c as u64) << 16,
-                            ),
-                            client: OrdersServiceClient::with_interceptor(ch, bearer.clone()),
-                        })
-                        .collect();
-                    closed_loop(clients, phases).await?
-                }
-            };
-            mesh.echo.ensure_running()?;
-            mesh.orders.ensure_running()?;
-            mesh.gateway.ensure_running()?;
-            let row = Row::new(target, level, level, &sample);
-            eprintln!(
-                "{:>4} clients {:<24} {:>8.0} req/s  p50 {:>8.1} us  p99 {:>8.1} us  errors {}{}",
-                level,
-                target,
-                row.throughput_rps,
-                row.p50_us,
-                row.p99_us,
-                row.errors,
-                sample
-                    .first_error
-                    .as_deref()
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default()
-            );
-            rows.push(row);
-        }
+    Ok((mesh, bench))
+}
+
+impl Bench {
+    /// A fresh idempotency key of this run.
+    fn key(&self, tag: &str, level: usize, c: usize) -> String {
+        format!("gw-{}-{tag}{level}-{c}", self.run_id)
     }
 
-    let mut fanout = Vec::new();
-    if config.watchers > 0 {
-        ensure_stock(admin.clone(), &skus, config.stock, 1000).await?;
-        let place = |tag: String| {
-            let token = staff_token.clone();
-            let skus = skus.clone();
-            async move {
-                let ch = connect_channels(gateway_addr, 1, timeout).await?.remove(0);
-                let requests =
-                    PlaceOrderTarget::new(ch.clone(), skus, format!("gw-{run_id}-{tag}"), 7);
-                anyhow::Ok((
-                    requests,
-                    OrdersServiceClient::with_interceptor(ch, Bearer::new(&token)?),
-                ))
-            }
+    /// Measurement 1: the three targets at every level, in rotating order.
+    async fn rpc_rows(&self, config: &GatewayConfig, mesh: &mut Mesh) -> anyhow::Result<Vec<Row>> {
+        let payload = typical_request_len(&self.key("d", 64, 63)).saturating_sub(2);
+        let phases = Phases {
+            warmup: Duration::from_secs_f64(config.warmup_secs),
+            window: Duration::from_secs_f64(config.duration_secs),
         };
+        let mut rows = Vec::new();
+        for (i, &level) in config.levels.iter().enumerate() {
+            let mut order = [ECHO, PLACE_ORDER, VIA_GATEWAY];
+            order.rotate_left(i % 3);
+            for target in order {
+                let seed = (self.run_id as u64) ^ ((level as u64) << 32);
+                let sample = match target {
+                    ECHO => {
+                        let chans = connect_channels(self.echo, level, self.timeout).await?;
+                        let clients = chans
+                            .into_iter()
+                            .map(|c| EchoTarget::new(c, payload))
+                            .collect();
+                        closed_loop(clients, phases).await?
+                    }
+                    PLACE_ORDER => {
+                        ensure_stock(self.admin.clone(), &self.skus, config.stock, 2 * i).await?;
+                        let chans = connect_channels(self.orders, level, self.timeout).await?;
+                        let clients = chans
+                            .into_iter()
+                            .enumerate()
+                            .map(|(c, ch)| {
+                                PlaceOrderTarget::new(
+                                    ch,
+                                    self.skus.clone(),
+                                    self.key("d", level, c),
+                                    seed ^ c as u64,
+                                )
+                            })
+                            .collect();
+                        closed_loop(clients, phases).await?
+                    }
+                    _ => {
+                        ensure_stock(self.admin.clone(), &self.skus, config.stock, 2 * i + 1)
+                            .await?;
+                        let bearer = Bearer::new(&self.staff_token)?;
+                        let chans = connect_channels(self.gateway, level, self.timeout).await?;
+                        let clients = chans
+                            .into_iter()
+                            .enumerate()
+                            .map(|(c, ch)| GatewayPlaceOrder {
+                                requests: PlaceOrderTarget::new(
+                                    ch.clone(),
+                                    self.skus.clone(),
+                                    self.key("g", level, c),
+                                    seed ^ (c as u64) << 16,
+                                ),
+                                client: OrdersServiceClient::with_interceptor(ch, bearer.clone()),
+                            })
+                            .collect();
+                        closed_loop(clients, phases).await?
+                    }
+                };
+                mesh.echo.ensure_running()?;
+                mesh.orders.ensure_running()?;
+                mesh.gateway.ensure_running()?;
+                let row = Row::new(target, level, level, &sample);
+                eprintln!(
+                    "{:>4} clients {:<24} {:>8.0} req/s  p50 {:>8.1} us  p99 {:>8.1} us  errors {}{}",
+                    level,
+                    target,
+                    row.throughput_rps,
+                    row.p50_us,
+                    row.p99_us,
+                    row.errors,
+                    sample
+                        .first_error
+                        .as_deref()
+                        .map(|e| format!(" ({e})"))
+                        .unwrap_or_default()
+                );
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Measurement 2: fan-out to many watchers on the gateway, on
+    /// orders-svc directly, and to one watcher on the gateway.
+    async fn fanout_rows(
+        &self,
+        config: &GatewayConfig,
+        mesh: &mut Mesh,
+    ) -> anyhow::Result<Vec<FanoutRow>> {
+        ensure_stock(self.admin.clone(), &self.skus, config.stock, 1000).await?;
+        let viewer = Some(self.viewer_token.as_str());
+        let mut fanout = Vec::new();
         for (n, (target, addr, token, watchers)) in [
-            (
-                "gateway",
-                gateway_addr,
-                Some(viewer_token.as_str()),
-                config.watchers,
-            ),
-            ("orders-svc direct", orders_addr, None, config.watchers),
-            ("gateway", gateway_addr, Some(viewer_token.as_str()), 1),
+            ("gateway", self.gateway, viewer, config.watchers),
+            ("orders-svc direct", self.orders, None, config.watchers),
+            ("gateway", self.gateway, viewer, 1),
         ]
         .into_iter()
         .enumerate()
         {
             // Fresh idempotency keys per measurement (a reused key replays
             // the old order: no commit, no event).
-            let (requests, client) = place(format!("f{n}")).await?;
+            let ch = connect_channels(self.gateway, 1, self.timeout)
+                .await?
+                .remove(0);
+            let requests = PlaceOrderTarget::new(
+                ch.clone(),
+                self.skus.clone(),
+                format!("gw-{}-f{n}", self.run_id),
+                7,
+            );
+            let client = OrdersServiceClient::with_interceptor(ch, Bearer::new(&self.staff_token)?);
             let row = measure_fanout(
                 target,
                 addr,
@@ -396,7 +465,7 @@ pub async fn run(config: GatewayConfig) -> anyhow::Result<GatewayReport> {
                 (requests, client),
                 config.fanout_rate,
                 Duration::from_secs_f64(config.fanout_secs),
-                timeout,
+                self.timeout,
             )
             .await?;
             eprintln!(
@@ -417,24 +486,8 @@ pub async fn run(config: GatewayConfig) -> anyhow::Result<GatewayReport> {
             mesh.gateway.ensure_running()?;
             fanout.push(row);
         }
+        Ok(fanout)
     }
-    machine.loadavg_end = loadavg();
-    drop(admin);
-    let Mesh {
-        echo,
-        gateway,
-        orders,
-        _dir,
-    } = mesh;
-    echo.stop().await;
-    gateway.stop().await;
-    orders.stop().await;
-    Ok(GatewayReport {
-        config,
-        machine,
-        rows,
-        fanout,
-    })
 }
 
 /// Opens `watchers` watches on `addr`, places orders through the gateway
