@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency } from "../../src/gen/icc/v1/forecast_pb";
+import { ExplanationSchema, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
 import { DailySalesSchema } from "../../src/gen/icc/v1/ingest_pb";
-import { byUrgency, chartRows } from "../../src/pages/forecast/forecastData";
+import { BACK_TRANSFORM, byUrgency, chartRows, isLogScale, unitParts } from "../../src/pages/forecast/forecastData";
 
 const day = (d: number) => ({ year: 2026, month: 3, day: d });
 
@@ -24,5 +24,38 @@ describe("forecast display data", () => {
       .sort(byUrgency)
       .map((x) => x.sku);
     assert.deepEqual(sorted, ["crit", "now", "soon-early", "soon-late", "ok"]);
+  });
+
+  const term = (name: string, contribution: number) => create(TermSchema, { name, value: 1, coefficient: contribution, contribution });
+
+  it("shows an additive model's contributions as they are", () => {
+    const e = create(ExplanationSchema, { intercept: 4, terms: [term("weekday_sat", 3), term("level_7", -1)], unclamped: 6 });
+    assert.deepEqual(unitParts(e, 6, false), { intercept: 4, weekday_sat: 3, level_7: -1 });
+  });
+
+  it("splits a log-scale day's units in proportion to the log-unit contributions", () => {
+    // log sum 2 + 0.5 - 0.5 = 2; the forecast e^2 * 1.1 - 1 = 7.128...
+    const value = Math.exp(2) * 1.1 - 1;
+    const e = create(ExplanationSchema, { intercept: 2, terms: [term("weekday_sat", 0.5), term("level_7", -0.5), term(BACK_TRANSFORM, value - 2)] });
+    const parts = unitParts(e, value, true);
+    assert.ok(Math.abs(parts.intercept - value) < 1e-12);
+    assert.ok(Math.abs(parts.weekday_sat - value / 4) < 1e-12);
+    assert.ok(Math.abs(parts.level_7 + value / 4) < 1e-12);
+    assert.equal(parts[BACK_TRANSFORM], 0);
+    const total = Object.values(parts).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - value) < 1e-12, `parts sum to ${total}, not ${value}`);
+  });
+
+  it("puts a log-scale day whose log sum is 0 on the intercept, and a closed day at 0", () => {
+    const zero = create(ExplanationSchema, { intercept: 0.5, terms: [term("weekday_sun", -0.5), term(BACK_TRANSFORM, 0.02)] });
+    assert.deepEqual(unitParts(zero, 0.02, true), { intercept: 0.02, weekday_sun: 0, [BACK_TRANSFORM]: 0 });
+    const closed = create(ExplanationSchema, { intercept: 2, terms: [term("weekday_sat", 0.5), term("closed_day", -2.5)] });
+    assert.deepEqual(unitParts(closed, 0, true), { intercept: 0, weekday_sat: 0, closed_day: 0 });
+  });
+
+  it("tells a log-scale forecast by its back-transform term", () => {
+    const point = (terms: string[]) => create(ForecastPointSchema, { explanation: create(ExplanationSchema, { terms: terms.map((n) => term(n, 1)) }) });
+    assert.equal(isLogScale([point(["weekday_sat"]), point(["weekday_sat", BACK_TRANSFORM])]), true);
+    assert.equal(isLogScale([point(["weekday_sat"])]), false);
   });
 });

@@ -1,18 +1,24 @@
-// Per-day contributions of each term, stacked (negative ones below zero).
+// Per-day parts of the forecast, in units, one stacked bar per day
+// (negative parts below zero); see unitParts for log-scale models.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ForecastPoint } from "../../gen/icc/v1/forecast_pb";
-import { colors, legendText, termColors } from "../../lib/chartTheme";
+import { colors, legendText, termColor } from "../../lib/chartTheme";
 import { dec, isoDay, shortDay } from "../../lib/format";
+import { BACK_TRANSFORM, isLogScale, unitParts } from "./forecastData";
 
 export function ContributionChart({ points }: { points: ForecastPoint[] }) {
-  const names = ["intercept", ...(points[0]?.explanation?.terms.map((t) => t.name) ?? [])];
+  const logScale = isLogScale(points);
+  const terms = points[0]?.explanation?.terms.map((t) => t.name) ?? [];
+  // A log-scale model's back-transform is spread over the other parts.
+  const names = ["intercept", ...terms.filter((n) => !(logScale && n === BACK_TRANSFORM))];
   const rows = points.map((p) => {
-    const row: Record<string, number | string> = { day: isoDay(p.date), intercept: p.explanation?.intercept ?? 0 };
-    for (const t of p.explanation?.terms ?? []) row[t.name] = t.contribution;
+    const parts = p.explanation ? unitParts(p.explanation, p.value, logScale) : {};
+    const row: Record<string, number | string> = { day: isoDay(p.date) };
+    for (const n of names) row[n] = parts[n] ?? 0;
     return row;
   });
   return (
-    <div className="chart" data-testid="contribution-chart" aria-label="Per-day contribution of each term">
+    <div className="chart" data-testid="contribution-chart" aria-label="Per-day contribution of each term, in units">
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={rows} stackOffset="sign" margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
           <CartesianGrid stroke={colors.grid} vertical={false} />
@@ -21,7 +27,7 @@ export function ContributionChart({ points }: { points: ForecastPoint[] }) {
           <Tooltip formatter={(v) => dec(Number(v), 2)} />
           <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
           {names.map((n, i) => (
-            <Bar key={n} dataKey={n} stackId="c" fill={termColors[i % termColors.length]} isAnimationActive={false} />
+            <Bar key={n} dataKey={n} stackId="c" fill={termColor(i)} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -1,12 +1,16 @@
 // The same contributions as numbers: one row per forecast day.
 import type { ForecastPoint } from "../../gen/icc/v1/forecast_pb";
 import { dec, isoDay } from "../../lib/format";
+import { BACK_TRANSFORM, isLogScale } from "./forecastData";
 
 export function ContributionTable({ points }: { points: ForecastPoint[] }) {
   const names = points[0]?.explanation?.terms.map((t) => t.name) ?? [];
   return (
     <details className="contrib">
-      <summary>Per-day contributions</summary>
+      <summary>
+        Per-day contributions
+        {isLogScale(points) && ` (in log units; ${BACK_TRANSFORM} turns their sum into units)`}
+      </summary>
       <div className="table-wrap">
         <table className="table compact" data-testid="contributions">
           <thead>

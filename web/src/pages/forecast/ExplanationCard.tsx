@@ -5,22 +5,33 @@ import type { Forecast } from "../../gen/icc/v1/forecast_pb";
 import { CoefficientTable } from "./CoefficientTable";
 import { ContributionChart } from "./ContributionChart";
 import { ContributionTable } from "./ContributionTable";
+import { isLogScale } from "./forecastData";
 
 export function ExplanationCard({ forecast }: { forecast: Forecast }) {
   const first = forecast.points.find((p) => p.explanation)?.explanation;
   const clamped = forecast.points.some((p) => p.explanation?.clamped);
+  const logScale = isLogScale(forecast.points);
   return (
     <Card title="Why this forecast" testId="explanation">
       {!first ? (
         <p className="muted">This model gives no per-term explanation.</p>
       ) : (
         <>
-          <p className="muted small">
-            Each day's forecast is the intercept plus, for each term, its value that day times the model's coefficient
-            {clamped && "; days marked clamped were held inside the allowed band"}.
-          </p>
+          {logScale ? (
+            <p className="muted small">
+              This model adds its terms in log units: each day's forecast is e to the power of (intercept plus, for each term, its value that
+              day times the coefficient), times a correction for the log scale, minus 1. So a term multiplies demand by the factor in the
+              table for each unit of its value; the chart splits each day's forecast in proportion to the terms' log-unit contributions
+              {clamped && "; days marked clamped were held inside the allowed band"}.
+            </p>
+          ) : (
+            <p className="muted small">
+              Each day's forecast is the intercept plus, for each term, its value that day times the model's coefficient
+              {clamped && "; days marked clamped were held inside the allowed band"}.
+            </p>
+          )}
           <div className="explain-grid">
-            <CoefficientTable explanation={first} />
+            <CoefficientTable explanation={first} logScale={logScale} />
             <ContributionChart points={forecast.points} />
           </div>
           <ContributionTable points={forecast.points} />

@@ -1,5 +1,5 @@
 // Shaping forecast answers for display (pure, unit-tested).
-import type { ForecastPoint, ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
+import type { Explanation, ForecastPoint, ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
 import type { DailySales } from "../../gen/icc/v1/ingest_pb";
 import { isoDay } from "../../lib/format";
 
@@ -33,4 +33,38 @@ export function byUrgency(a: ReorderAdvice, b: ReorderAdvice): number {
   const sa = isoDay(a.stockoutDate) || "9999";
   const sb = isoDay(b.stockoutDate) || "9999";
   return sa !== sb ? (sa < sb ? -1 : 1) : a.sku.localeCompare(b.sku);
+}
+
+/** The term a log-scale model adds to turn its sum of log units into units. */
+export const BACK_TRANSFORM = "log1p_back_transform";
+/** The term that zeroes a day the series is closed. */
+export const CLOSED_DAY = "closed_day";
+
+/** Whether a forecast's explanations add up in log units (log_regression). */
+export function isLogScale(points: ForecastPoint[]): boolean {
+  return points.some((p) => p.explanation?.terms.some((t) => t.name === BACK_TRANSFORM));
+}
+
+/**
+ * Each term's part of a day's forecast, in units, keyed by term name
+ * ("intercept" included). An additive model's parts are its contributions.
+ * A log-scale model's terms add up in log units and the sum is then
+ * exponentiated, so there the day's forecast is split in proportion to each
+ * term's log-unit contribution (the parts still sum to the forecast).
+ */
+export function unitParts(e: Explanation, value: number, logScale: boolean): Record<string, number> {
+  const parts: Record<string, number> = { intercept: e.intercept };
+  for (const t of e.terms) parts[t.name] = t.contribution;
+  if (!logScale) return parts;
+  const logTerms = e.terms.filter((t) => t.name !== BACK_TRANSFORM && t.name !== CLOSED_DAY);
+  const logSum = e.intercept + logTerms.reduce((sum, t) => sum + t.contribution, 0);
+  const shares: Record<string, number> = {};
+  for (const name of Object.keys(parts)) shares[name] = 0;
+  if (Math.abs(logSum) < 1e-9) {
+    shares.intercept = value;
+    return shares;
+  }
+  shares.intercept = (value * e.intercept) / logSum;
+  for (const t of logTerms) shares[t.name] = (value * t.contribution) / logSum;
+  return shares;
 }
