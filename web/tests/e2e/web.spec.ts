@@ -249,6 +249,12 @@ describe("web UI", { timeout: 300_000 }, () => {
     await textUntil(page.getByTestId("burn-down"), (t) => t.includes("Reorder point"));
     await textUntil(page.getByTestId("reorder-advice"), (t) => t.includes("E2E-COF"), 60_000);
     await screenshot(page, "forecast-laptop");
+
+    // Another model: its forecast, its explanation and its backtest.
+    await page.getByTestId("forecast-model-choice").selectOption({ label: "Seed regression" });
+    await textUntil(page.getByTestId("forecast-model"), (t) => t === "Seed regression", 60_000);
+    await textUntil(page.getByTestId("backtest"), (t) => t.includes("Seed regression") && t.includes("baseline"), 60_000);
+    await textUntil(page.getByTestId("coefficients"), (t) => t.includes("lag_7"));
   });
 
   it("fits a narrow screen", async () => {

@@ -3,7 +3,7 @@
 import { forecastClient } from "../../api/clients";
 import { Card } from "../../components/Card";
 import { ErrorBox, Loading } from "../../components/Status";
-import type { Accuracy, ModelScore } from "../../gen/icc/v1/forecast_pb";
+import type { Accuracy, ForecastModel, ModelScore } from "../../gen/icc/v1/forecast_pb";
 import { useAsync } from "../../hooks/useAsync";
 import { modelName } from "../../lib/enums";
 import { count, dec } from "../../lib/format";
@@ -15,8 +15,11 @@ const MEASURES: { key: keyof Omit<Accuracy, "$typeName" | "$unknown">; label: st
   { key: "mase", label: "MASE" },
 ];
 
-export function BacktestCard({ sku, horizon }: { sku: string; horizon: number }) {
-  const { data, error, loading, reload } = useAsync((signal) => forecastClient.backtest({ sku, horizonDays: horizon }, { signal }), [sku, horizon]);
+export function BacktestCard({ sku, horizon, model }: { sku: string; horizon: number; model: ForecastModel }) {
+  const { data, error, loading, reload } = useAsync(
+    (signal) => forecastClient.backtest({ sku, horizonDays: horizon, model }, { signal }),
+    [sku, horizon, model],
+  );
   const rows: (ModelScore & { tested: boolean })[] = data
     ? [...(data.model ? [{ ...data.model, tested: true }] : []), ...data.baselines.map((b) => ({ ...b, tested: false }))]
     : [];

@@ -18,6 +18,7 @@ export function BurnDownCard({ sku, horizon }: { sku: string; horizon: number })
       {loading && !data && <Loading what="the projection" />}
       <ErrorBox message={error} onRetry={reload} />
       {a && <BurnDown advice={a} />}
+      {a && <p className="muted small">Projected from the Auto forecast, as all reorder advice is.</p>}
     </Card>
   );
 }

@@ -3,16 +3,30 @@
 import { useEffect, useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { listAllAdvice, listAllProducts } from "../../api/queries";
+import { ForecastModel } from "../../gen/icc/v1/forecast_pb";
 import { useAsync } from "../../hooks/useAsync";
+import { modelName } from "../../lib/enums";
 import { ReorderAdviceList } from "./ReorderAdviceList";
 import { SkuForecast } from "./SkuForecast";
 
 const HORIZONS = [14, 28, 56];
+/** AUTO first (what reorder advice uses), then the models it chooses from, then the rest. */
+const MODELS = [
+  ForecastModel.AUTO,
+  ForecastModel.LOG_REGRESSION,
+  ForecastModel.REGRESSION,
+  ForecastModel.INTERMITTENT,
+  ForecastModel.MOVING_AVERAGE,
+  ForecastModel.SEASONAL_NAIVE,
+  ForecastModel.NAIVE,
+  ForecastModel.SEED,
+];
 
 export function ForecastPage() {
   const sku = useParams().sku ?? "";
   const navigate = useNavigate();
   const [horizon, setHorizon] = useState(28);
+  const [model, setModel] = useState(ForecastModel.AUTO);
   const products = useAsync((signal) => listAllProducts(signal), []);
   const advice = useAsync((signal) => listAllAdvice(signal), []);
   const choose = (s: string) => navigate(`/forecast/${encodeURIComponent(s)}`, { replace: !sku });
@@ -50,8 +64,18 @@ export function ForecastPage() {
             ))}
           </select>
         </label>
+        <label>
+          Model
+          <select value={model} onChange={(e) => setModel(Number(e.target.value) as ForecastModel)} data-testid="forecast-model-choice">
+            {MODELS.map((m) => (
+              <option key={m} value={m}>
+                {modelName[m]}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
-      {sku && <SkuForecast key={`${sku}/${horizon}`} sku={sku} horizon={horizon} />}
+      {sku && <SkuForecast key={`${sku}/${horizon}/${model}`} sku={sku} horizon={horizon} model={model} />}
       <ReorderAdviceList state={advice} selected={sku} />
     </div>
   );

@@ -2,6 +2,7 @@
 // or failing part does not hide the others.
 import { forecastClient, ingestClient } from "../../api/clients";
 import { Card } from "../../components/Card";
+import type { ForecastModel } from "../../gen/icc/v1/forecast_pb";
 import { ErrorBox, Loading } from "../../components/Status";
 import { useAsync } from "../../hooks/useAsync";
 import { pbDay } from "../../lib/format";
@@ -13,9 +14,9 @@ import { ModelSummary } from "./ModelSummary";
 
 const HISTORY_DAYS = 90;
 
-export function SkuForecast({ sku, horizon }: { sku: string; horizon: number }) {
+export function SkuForecast({ sku, horizon, model }: { sku: string; horizon: number; model: ForecastModel }) {
   const fc = useAsync(async (signal) => {
-    const { forecast, reused } = await forecastClient.getForecast({ sku, horizonDays: horizon }, { signal });
+    const { forecast, reused } = await forecastClient.getForecast({ sku, horizonDays: horizon, model }, { signal });
     if (!forecast) throw new Error("empty forecast");
     // History up to the forecast's data watermark, so the lines meet.
     const w = forecast.dataWatermark;
@@ -23,7 +24,7 @@ export function SkuForecast({ sku, horizon }: { sku: string; horizon: number }) 
     const start = new Date(end.getTime() - (HISTORY_DAYS - 1) * 86_400_000);
     const sales = await ingestClient.getDailySales({ sku, startDate: pbDay(start), endDate: pbDay(end) }, { signal });
     return { forecast, reused, history: sales.days };
-  }, [sku, horizon]);
+  }, [sku, horizon, model]);
 
   return (
     <>
@@ -39,7 +40,7 @@ export function SkuForecast({ sku, horizon }: { sku: string; horizon: number }) 
       </Card>
       {fc.data && <ExplanationCard forecast={fc.data.forecast} />}
       <div className="grid-2">
-        <BacktestCard sku={sku} horizon={Math.min(horizon, 28)} />
+        <BacktestCard sku={sku} horizon={Math.min(horizon, 28)} model={model} />
         <BurnDownCard sku={sku} horizon={horizon} />
       </div>
     </>
