@@ -9,7 +9,7 @@ BUF := tools/node_modules/.bin/buf
 # unifies features the same way each time and nothing is built twice.
 SELECT := --workspace --all-features
 
-.PHONY: run build test lint fmt-check clippy proto-lint unit bench
+.PHONY: run build test lint fmt-check clippy doc proto-lint unit bench
 
 run: build
 	scripts/run-mesh.sh
@@ -19,13 +19,17 @@ build:
 
 test: lint unit
 
-lint: fmt-check proto-lint clippy
+lint: fmt-check proto-lint clippy doc
 
 fmt-check:
 	$(CARGO) fmt --all --check
 
 clippy:
 	$(CARGO) clippy $(SELECT) --all-targets -- -D warnings
+
+# The API docs build without a broken or ambiguous link.
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc $(SELECT) --no-deps
 
 $(BUF): tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund

@@ -5,7 +5,7 @@
 //! ([`ClosedDays`]):
 //!
 //! - **TSB** (Teunter, Syntetos and Babai, 2011). Every day the demand
-//!   probability is updated, p ← p + α·(1[y > 0] − p); on a day with demand
+//!   probability is updated, p ← p + α·(1{y > 0} − p); on a day with demand
 //!   the size is updated, z ← z + β·(y − z). Forecast p·z. Because p decays
 //!   on every day without demand, a product that stopped selling is
 //!   forecast down towards 0 (obsolescence).

@@ -8,8 +8,8 @@
 //! - [`core`]: reuse of stored forecasts, single flight, the bounded
 //!   worker pool, reorder advice;
 //! - [`service`]: the gRPC adapter; [`bulk`]: work over every SKU;
-//! - [`serve`]: the server's wiring; [`cli`], [`bench`], [`evaluate`]:
-//!   the binary.
+//! - [`serve`](mod@serve): the server's wiring; [`cli`],
+//!   [`bench`](mod@bench), [`evaluate`](mod@evaluate): the binary.
 #![forbid(unsafe_code)]
 
 pub mod bench;

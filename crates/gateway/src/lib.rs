@@ -1,7 +1,7 @@
 //! The gateway: the Inventory Command Center's one public endpoint.
 //!
 //! - gRPC (HTTP/2) and grpc-web (HTTP/1.1) on one port, with configurable
-//!   CORS, and optionally the web UI's static files ([`serve`]);
+//!   CORS, and optionally the web UI's static files ([`serve`](fn@serve));
 //! - [`auth`]: Login, users and roles; every call is checked against the
 //!   one role table in [`policy`] by a tower layer ([`layers`]);
 //! - [`forward`]: catalog, orders, ingest and forecast calls forwarded to the

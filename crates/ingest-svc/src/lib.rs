@@ -5,7 +5,7 @@
 //! - [`events`]: which sales events a change implies (pure);
 //! - [`features`]: features and watermark of a SKU from its facts (pure);
 //! - [`service`]: IngestService (history import, queries, status, rebuild);
-//! - [`serve`]: the server's wiring.
+//! - [`serve`](mod@serve): the server's wiring.
 
 pub mod events;
 pub mod features;

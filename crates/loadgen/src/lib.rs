@@ -11,7 +11,7 @@
 //! - [`load`]: the closed loop and its latency histograms;
 //! - [`orders`]: seeding orders-svc and the PlaceOrder target;
 //! - [`report`]: results, ratios against the baseline, markdown and JSON;
-//! - [`bench`]: the `run` command wiring all of it together;
+//! - [`bench`](mod@bench): the `run` command wiring all of it together;
 //! - [`gateway`]: the `gateway` command: PlaceOrder through the gateway vs
 //!   direct vs echo, and the live-inventory fan-out latency.
 

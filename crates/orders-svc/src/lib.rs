@@ -5,7 +5,7 @@
 //! - [`orders`]: OrdersService (atomic multi-line orders, cancellation);
 //! - [`inventory`]: InventoryService (the live stock stream, fed by the
 //!   store's change feed);
-//! - [`serve`]: the server's wiring, used by the binary and by tests.
+//! - [`serve`](mod@serve): the server's wiring. used by the binary and by tests.
 
 pub mod catalog;
 mod convert;

@@ -1,7 +1,7 @@
 //! The Inventory Command Center's gRPC contracts, generated from proto/.
 //!
 //! Everything lives in [`v1`] (protobuf package `icc.v1`); the vendored
-//! `google.type.Date` is in [`google::r#type`].
+//! `google.type.Date` is in the `google::r#type` module.
 
 pub mod google {
     /// Vendored googleapis common types.

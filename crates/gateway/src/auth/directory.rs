@@ -43,7 +43,7 @@ impl Directory {
         &self.store
     }
 
-    /// The user's current standing (cached for [`CACHE_TTL`]).
+    /// The user's current standing (cached for two seconds, `CACHE_TTL`).
     pub async fn standing(&self, username: &str) -> Result<Standing, Status> {
         if let Some((at, standing)) = self.cache().get(username)
             && at.elapsed() < CACHE_TTL

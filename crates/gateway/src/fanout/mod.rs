@@ -3,7 +3,7 @@
 //!
 //! - [`hub`] keeps the upstream stream, the current picture and a window
 //!   of recent changes, and broadcasts each change once;
-//! - each client's stream ([`watch`]) starts with a snapshot (or, when it
+//! - each client's stream (module `watch`) starts with a snapshot (or, when it
 //!   resumes, the changes after its seq) and then follows the broadcast.
 //!   The broadcast never waits for anyone: a client that falls more than
 //!   the buffer behind gets a fresh snapshot and carries on, and everyone

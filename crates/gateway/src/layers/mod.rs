@@ -1,5 +1,5 @@
 //! The gateway's tower layers, each a small service of its own. They are
-//! stacked, in one place, by [`crate::serve`].
+//! stacked, in one place, by [`crate::serve`](fn@crate::serve).
 //!
 //! - [`request_id`]: `x-request-id` (kept or generated), a tracing span,
 //!   the id echoed on the response and passed on upstream;
