@@ -140,12 +140,41 @@ async fn main() -> anyhow::Result<()> {
         &dir.path().join("orders.log"),
     )
     .await?;
-    let orders_socket = orders_addr.trim_start_matches("http://").parse()?;
     let skus: Arc<[String]> = seed_products(connect(&orders_addr).await?, 64, 100_000_000)
         .await?
         .into();
 
     // 1. Throughput: build a backlog with ingest-svc down, then time the catch-up.
+    let placed = backlog(&config, &orders_addr, &skus).await?;
+    let poll = config.poll_ms.to_string();
+    let started = Instant::now();
+    let (_ingest, ingest_addr) = spawn(
+        &config.ingest_svc,
+        &args(&["--poll-ms", &poll]),
+        &dir.path().join("ingest.log"),
+    )
+    .await?;
+    let mut ingest = IngestServiceClient::new(connect(&ingest_addr).await?);
+    let (done, after_backlog) = caught_up(&mut ingest).await?;
+    print_throughput(placed, &after_backlog, done - started);
+
+    // 2. Lag from acknowledgement to visible fact, at a steady rate.
+    let lag = lag(&config, &orders_addr, skus, ingest, after_backlog.head_seq).await?;
+    print_lag(&config, &lag);
+    println!(
+        "machine: {} CPUs, {}; load average {} at start, {} at end",
+        machine.cpus,
+        machine.cpu_model.unwrap_or_default(),
+        machine.loadavg_start.unwrap_or_default(),
+        loadavg().unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// Places orders for `backlog_secs` with 16 closed-loop clients; returns
+/// how many were placed.
+async fn backlog(config: &Config, orders_addr: &str, skus: &Arc<[String]>) -> anyhow::Result<u64> {
+    let orders_socket = orders_addr.trim_start_matches("http://").parse()?;
     let channels = connect_channels(orders_socket, 16, Duration::from_secs(10)).await?;
     let clients: Vec<_> = channels
         .into_iter()
@@ -162,19 +191,10 @@ async fn main() -> anyhow::Result<()> {
         "backlog orders failed: {:?}",
         backlog.first_error
     );
+    Ok(backlog.ok())
+}
 
-    let poll = config.poll_ms.to_string();
-    let ingest_args = args(&["--poll-ms", &poll]);
-    let started = Instant::now();
-    let (_ingest, ingest_addr) = spawn(
-        &config.ingest_svc,
-        &ingest_args,
-        &dir.path().join("ingest.log"),
-    )
-    .await?;
-    let mut ingest = IngestServiceClient::new(connect(&ingest_addr).await?);
-    let (done, after_backlog) = caught_up(&mut ingest).await?;
-    let catch_up = done - started;
+fn print_throughput(placed: u64, after_backlog: &GetPipelineStatusResponse, catch_up: Duration) {
     let events = after_backlog.sales_event_count;
     println!("## Ingest throughput\n");
     println!(
@@ -183,19 +203,28 @@ async fn main() -> anyhow::Result<()> {
     println!("|--:|--:|--:|--:|--:|--:|");
     println!(
         "| {} | {} | {} | {:.2} | {:.0} | {:.0} |\n",
-        backlog.ok(),
+        placed,
         after_backlog.head_seq,
         events,
         catch_up.as_secs_f64(),
         events as f64 / catch_up.as_secs_f64(),
         after_backlog.head_seq as f64 / catch_up.as_secs_f64()
     );
+}
 
-    // 2. Lag from acknowledgement to visible fact, at a steady rate.
+/// Places orders at `rate` for `lag_secs` and measures, for each, the time
+/// from its acknowledgement to the checkpoint passing its feed position.
+async fn lag(
+    config: &Config,
+    orders_addr: &str,
+    skus: Arc<[String]>,
+    mut ingest: IngestServiceClient<Channel>,
+    after_seq: i64,
+) -> anyhow::Result<(usize, Histogram<u64>)> {
     let seq_of: Arc<Mutex<HashMap<String, i64>>> = Default::default();
-    let mut watch = InventoryServiceClient::new(connect(&orders_addr).await?)
+    let mut watch = InventoryServiceClient::new(connect(orders_addr).await?)
         .watch_inventory(WatchInventoryRequest {
-            resume_after_seq: after_backlog.head_seq,
+            resume_after_seq: after_seq,
             skus: vec![],
         })
         .await?
@@ -226,11 +255,9 @@ async fn main() -> anyhow::Result<()> {
             }
         })
     };
-    let mut orders =
-        PlaceOrderTarget::new(connect(&orders_addr).await?, skus.clone(), "lag".into(), 99);
-    let mut client = icc_proto::v1::orders_service_client::OrdersServiceClient::new(
-        connect(&orders_addr).await?,
-    );
+    let mut orders = PlaceOrderTarget::new(connect(orders_addr).await?, skus, "lag".into(), 99);
+    let mut client =
+        icc_proto::v1::orders_service_client::OrdersServiceClient::new(connect(orders_addr).await?);
     let mut acks = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / config.rate));
     let end = Instant::now() + Duration::from_secs_f64(config.lag_secs);
@@ -264,6 +291,10 @@ async fn main() -> anyhow::Result<()> {
         let micros = visible.saturating_duration_since(*acked).as_micros() as u64;
         lag.record(micros.max(1))?;
     }
+    Ok((acks.len(), lag))
+}
+
+fn print_lag(config: &Config, (orders, lag): &(usize, Histogram<u64>)) {
     println!(
         "## Order acknowledgement to visible fact (ingest --poll-ms {})\n",
         config.poll_ms
@@ -273,18 +304,10 @@ async fn main() -> anyhow::Result<()> {
     let ms = |q: f64| lag.value_at_quantile(q) as f64 / 1000.0;
     println!(
         "| {} | {:.0} | {:.1} | {:.1} | {:.1} |\n",
-        acks.len(),
+        orders,
         config.rate,
         ms(0.5),
         ms(0.99),
         lag.max() as f64 / 1000.0
     );
-    println!(
-        "machine: {} CPUs, {}; load average {} at start, {} at end",
-        machine.cpus,
-        machine.cpu_model.unwrap_or_default(),
-        machine.loadavg_start.unwrap_or_default(),
-        loadavg().unwrap_or_default()
-    );
-    Ok(())
 }
