@@ -9,7 +9,7 @@ use icc_proto::v1 as pb;
 use icc_proto::v1::ingest_service_server::IngestService;
 use icc_proto::{date_from_proto, date_to_proto, timestamp_to_proto};
 use icc_server::{invalid_argument, store_status};
-use icc_store::{PageRequest, ProductFilter};
+use icc_store::{PageRequest, ProductFilter, SalesEvent};
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::events::imported;
@@ -107,6 +107,106 @@ impl Rejections for pb::ImportSalesHistoryResponse {
     }
 }
 
+/// The rows of one import, checked across all its messages: one source,
+/// row numbers that run on from message to message, and a (SKU, day) seen
+/// twice kept once when the rows agree and rejected when they do not.
+struct ImportRows {
+    skus: BTreeSet<String>,
+    today: NaiveDate,
+    source: Option<String>,
+    /// (sku, day) -> (row number, units, revenue) of the first row seen.
+    seen: HashMap<(String, NaiveDate), (i64, i64, i64)>,
+    row_number: i64,
+}
+
+impl ImportRows {
+    fn new(skus: BTreeSet<String>, today: NaiveDate) -> Self {
+        ImportRows {
+            skus,
+            today,
+            source: None,
+            seen: HashMap::new(),
+            row_number: 0,
+        }
+    }
+
+    /// The sales events of `message`'s good rows; bad rows and repeats are
+    /// counted in `report`. Err for a message that is wrong as a whole.
+    fn check(
+        &mut self,
+        message: &pb::ImportSalesHistoryRequest,
+        report: &mut pb::ImportSalesHistoryResponse,
+    ) -> Result<Vec<SalesEvent>, Status> {
+        let name = self.source(&message.source)?.to_owned();
+        if message.rows.len() > MAX_ROWS_PER_MESSAGE {
+            return Err(invalid_argument(
+                "rows",
+                format!("at most {MAX_ROWS_PER_MESSAGE} rows per message"),
+            ));
+        }
+        let mut batch = Vec::with_capacity(message.rows.len());
+        for row in &message.rows {
+            self.row_number += 1;
+            let reject = |reason: String| pb::RowRejection {
+                line: self.row_number,
+                sku: row.sku.clone(),
+                reason,
+            };
+            let date = match check_row(row, &self.skus, self.today) {
+                Ok(date) => date,
+                Err(reason) => {
+                    report.reject(reject(reason));
+                    continue;
+                }
+            };
+            match self.seen.get(&(row.sku.clone(), date)) {
+                Some(&(_, units, revenue))
+                    if units == row.units && revenue == row.revenue_minor =>
+                {
+                    report.duplicate_count += 1;
+                }
+                Some(&(first, _, _)) => {
+                    report.reject(reject(format!(
+                        "conflicts with row {first} for the same sku and date"
+                    )));
+                }
+                None => {
+                    self.seen.insert(
+                        (row.sku.clone(), date),
+                        (self.row_number, row.units, row.revenue_minor),
+                    );
+                    batch.push(imported(
+                        &name,
+                        &row.sku,
+                        date,
+                        row.units,
+                        row.revenue_minor,
+                    ));
+                }
+            }
+        }
+        Ok(batch)
+    }
+
+    /// The import's source, which every message must name alike.
+    fn source(&mut self, name: &str) -> Result<&str, Status> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.contains(':') {
+            return Err(invalid_argument(
+                "source",
+                "must be 1 to 200 characters without ':'",
+            ));
+        }
+        if self.source.as_deref().is_some_and(|s| s != name) {
+            return Err(invalid_argument(
+                "source",
+                "must be the same in every message of an import",
+            ));
+        }
+        Ok(self.source.get_or_insert_with(|| name.to_owned()))
+    }
+}
+
 /// Why one history row is not stored, if it is not.
 fn check_row(
     row: &pb::SalesHistoryRow,
@@ -140,73 +240,11 @@ impl IngestService for Ingest {
         request: Request<Streaming<pb::ImportSalesHistoryRequest>>,
     ) -> Result<Response<pb::ImportSalesHistoryResponse>, Status> {
         let mut stream = request.into_inner();
-        let skus = self.catalog_skus().await?;
-        let today = self.pipeline.today();
-        let mut source: Option<String> = None;
+        let mut rows = ImportRows::new(self.catalog_skus().await?, self.pipeline.today());
         let mut report = pb::ImportSalesHistoryResponse::default();
-        // (sku, day) -> (row number, units, revenue) of the first row seen.
-        let mut seen: HashMap<(String, NaiveDate), (i64, i64, i64)> = HashMap::new();
         let mut touched = Vec::new();
-        let mut row_number = 0_i64;
         while let Some(message) = stream.message().await? {
-            let name = message.source.trim();
-            if name.is_empty() || name.chars().count() > 200 || name.contains(':') {
-                return Err(invalid_argument(
-                    "source",
-                    "must be 1 to 200 characters without ':'",
-                ));
-            }
-            match &source {
-                None => source = Some(name.to_owned()),
-                Some(s) if s != name => {
-                    return Err(invalid_argument(
-                        "source",
-                        "must be the same in every message of an import",
-                    ));
-                }
-                Some(_) => {}
-            }
-            if message.rows.len() > MAX_ROWS_PER_MESSAGE {
-                return Err(invalid_argument(
-                    "rows",
-                    format!("at most {MAX_ROWS_PER_MESSAGE} rows per message"),
-                ));
-            }
-            let mut batch = Vec::with_capacity(message.rows.len());
-            for row in &message.rows {
-                row_number += 1;
-                let reject = |reason: String| pb::RowRejection {
-                    line: row_number,
-                    sku: row.sku.clone(),
-                    reason,
-                };
-                let date = match check_row(row, &skus, today) {
-                    Ok(date) => date,
-                    Err(reason) => {
-                        report.reject(reject(reason));
-                        continue;
-                    }
-                };
-                match seen.get(&(row.sku.clone(), date)) {
-                    Some(&(_, units, revenue))
-                        if units == row.units && revenue == row.revenue_minor =>
-                    {
-                        report.duplicate_count += 1;
-                    }
-                    Some(&(first, _, _)) => {
-                        report.reject(reject(format!(
-                            "conflicts with row {first} for the same sku and date"
-                        )));
-                    }
-                    None => {
-                        seen.insert(
-                            (row.sku.clone(), date),
-                            (row_number, row.units, row.revenue_minor),
-                        );
-                        batch.push(imported(name, &row.sku, date, row.units, row.revenue_minor));
-                    }
-                }
-            }
+            let batch = rows.check(&message, &mut report)?;
             let offered = batch.len() as i64;
             let applied = self
                 .pipeline
@@ -218,7 +256,7 @@ impl IngestService for Ingest {
             report.duplicate_count += offered - applied.inserted as i64;
             touched.extend(applied.touched);
         }
-        if source.is_none() {
+        if rows.source.is_none() {
             return Err(invalid_argument("source", "the import sent no messages"));
         }
         self.pipeline
