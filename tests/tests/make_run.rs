@@ -88,31 +88,45 @@ async fn connect(addr: SocketAddr) -> Channel {
         .unwrap_or_else(|e| panic!("cannot connect to the gateway at {addr}: {e}"))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn make_run_serves_the_demo_and_stops_with_its_starter() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-
-    // `bash -c 'script; true'` stands in for make: a parent that is not
-    // the script itself (bash would exec a lone command).
-    let script = root.join("scripts/run-mesh.sh");
-    let mut starter = Command::new("bash")
+/// `bash -c 'run-mesh.sh; true'` on the data directory `data`, every
+/// server on port 0 unless `listen` sets an address, in a process group
+/// of its own. bash stands in for make: a parent that is not the script
+/// itself (bash would exec a lone command).
+fn mesh_command(data: &Path, listen: &[(&str, String)]) -> Command {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/run-mesh.sh");
+    let mut command = Command::new("bash");
+    command
         .arg("-c")
         .arg(format!("'{}'; true", script.display()))
-        .env("ICC_DATA_DIR", &data)
+        .env("ICC_DATA_DIR", data)
         .env("ICC_BIN_DIR", bin_dir())
-        .env("GATEWAY_LISTEN", "127.0.0.1:0")
-        .env("GATEWAY_METRICS_LISTEN", "127.0.0.1:0")
-        .env("ORDERS_LISTEN", "127.0.0.1:0")
-        .env("INGEST_LISTEN", "127.0.0.1:0")
-        .env("FORECAST_LISTEN", "127.0.0.1:0")
         .env("ICC_DEMO_INTERVAL_MS", "200")
         .env("RUST_LOG", "warn")
         .process_group(0)
         .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    for name in [
+        "GATEWAY_LISTEN",
+        "GATEWAY_METRICS_LISTEN",
+        "ORDERS_LISTEN",
+        "INGEST_LISTEN",
+        "FORECAST_LISTEN",
+    ] {
+        command.env(name, "127.0.0.1:0");
+    }
+    for (name, addr) in listen {
+        command.env(name, addr);
+    }
+    command
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn make_run_serves_the_demo_and_stops_with_its_starter() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let mut starter = mesh_command(&data, &[])
         .stderr(Stdio::inherit())
-        .kill_on_drop(true)
         .spawn()
         .expect("start bash");
     let group = Group(Pid::from_raw(starter.id().expect("a pid") as i32));
@@ -202,4 +216,37 @@ async fn make_run_serves_the_demo_and_stops_with_its_starter() {
         }
     }
     drop(group);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn make_run_names_a_server_that_cannot_start_and_leaves_nothing_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // ingest-svc's address is taken, so it fails after orders-svc started.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = [("INGEST_LISTEN", taken.local_addr().unwrap().to_string())];
+    let starter = mesh_command(&data, &listen)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start bash");
+    let group = Group(Pid::from_raw(starter.id().expect("a pid") as i32));
+    let out = tokio::time::timeout(START_TIMEOUT, starter.wait_with_output())
+        .await
+        .expect("run-mesh.sh gave up in time")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ingest-svc did not start (see ") && stderr.contains("ingest-svc.log"),
+        "stderr: {stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("is running"),
+        "the banner was printed for a mesh that did not start"
+    );
+    // The script stopped and reaped orders-svc before it exited.
+    assert_eq!(
+        killpg(group.0, None),
+        Err(nix::errno::Errno::ESRCH),
+        "a process of the mesh is still running"
+    );
 }
