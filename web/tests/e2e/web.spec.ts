@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Locator, Page } from "playwright-core";
 import { CatalogService } from "../../src/gen/icc/v1/catalog_pb";
+import { ForecastModel } from "../../src/gen/icc/v1/forecast_pb";
 import { OrdersService, PlaceOrderRequestSchema } from "../../src/gen/icc/v1/orders_pb";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { client, grpc, grpcWeb, grpcWebStatus, login } from "./support/api";
@@ -255,6 +256,11 @@ describe("web UI", { timeout: 300_000 }, () => {
     await textUntil(page.getByTestId("forecast-model"), (t) => t === "Seed regression", 60_000);
     await textUntil(page.getByTestId("backtest"), (t) => t.includes("Seed regression") && t.includes("baseline"), 60_000);
     await textUntil(page.getByTestId("coefficients"), (t) => t.includes("lag_7"));
+    // The choice is in the address, so a reload keeps it.
+    assert.match(page.url(), /[?&]model=seed\b/);
+    await page.reload();
+    await textUntil(page.getByTestId("forecast-model"), (t) => t === "Seed regression", 60_000);
+    assert.equal(await page.getByTestId("forecast-model-choice").inputValue(), String(ForecastModel.SEED));
   });
 
   it("fits a narrow screen", async () => {

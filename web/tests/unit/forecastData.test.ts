@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { ExplanationSchema, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
+import { ExplanationSchema, ForecastModel, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
 import { DailySalesSchema } from "../../src/gen/icc/v1/ingest_pb";
-import { BACK_TRANSFORM, byUrgency, chartRows, isLogScale, unitParts } from "../../src/pages/forecast/forecastData";
+import { BACK_TRANSFORM, byUrgency, chartRows, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
 
 const day = (d: number) => ({ year: 2026, month: 3, day: d });
 
@@ -57,5 +57,14 @@ describe("forecast display data", () => {
     const point = (terms: string[]) => create(ForecastPointSchema, { explanation: create(ExplanationSchema, { terms: terms.map((n) => term(n, 1)) }) });
     assert.equal(isLogScale([point(["weekday_sat"]), point(["weekday_sat", BACK_TRANSFORM])]), true);
     assert.equal(isLogScale([point(["weekday_sat"])]), false);
+  });
+
+  it("reads the model and horizon from the address, falling back to AUTO and 28 days", () => {
+    assert.equal(modelParam(ForecastModel.LOG_REGRESSION), "log_regression");
+    for (const m of MODELS) assert.equal(parseModel(modelParam(m)), m);
+    assert.equal(parseModel("seed"), ForecastModel.SEED);
+    for (const bad of [null, "", "SEED", "unspecified", "prophet"]) assert.equal(parseModel(bad), ForecastModel.AUTO, String(bad));
+    assert.equal(parseHorizon("56"), 56);
+    for (const bad of [null, "", "30", "-14", "abc"]) assert.equal(parseHorizon(bad), 28, String(bad));
   });
 });

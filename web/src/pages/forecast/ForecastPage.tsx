@@ -1,35 +1,33 @@
 // Demand forecast of one SKU (history, forecast, bands, explanation,
 // backtest, burn-down) and the reorder advice of every SKU.
-import { useEffect, useState } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useEffect } from "react";
+import { useNavigate, useParams, useSearchParams } from "react-router";
 import { listAllAdvice, listAllProducts } from "../../api/queries";
 import { ForecastModel } from "../../gen/icc/v1/forecast_pb";
 import { useAsync } from "../../hooks/useAsync";
 import { modelName } from "../../lib/enums";
+import { DEFAULT_HORIZON, HORIZONS, MODELS, modelParam, parseHorizon, parseModel } from "./forecastData";
 import { ReorderAdviceList } from "./ReorderAdviceList";
 import { SkuForecast } from "./SkuForecast";
-
-const HORIZONS = [14, 28, 56];
-/** AUTO first (what reorder advice uses), then the models it chooses from, then the rest. */
-const MODELS = [
-  ForecastModel.AUTO,
-  ForecastModel.LOG_REGRESSION,
-  ForecastModel.REGRESSION,
-  ForecastModel.INTERMITTENT,
-  ForecastModel.MOVING_AVERAGE,
-  ForecastModel.SEASONAL_NAIVE,
-  ForecastModel.NAIVE,
-  ForecastModel.SEED,
-];
 
 export function ForecastPage() {
   const sku = useParams().sku ?? "";
   const navigate = useNavigate();
-  const [horizon, setHorizon] = useState(28);
-  const [model, setModel] = useState(ForecastModel.AUTO);
+  // Horizon and model live in the address (?horizon=56&model=seed), so a
+  // reload or a shared link shows the same view; defaults are left out.
+  const [params, setParams] = useSearchParams();
+  const horizon = parseHorizon(params.get("horizon"));
+  const model = parseModel(params.get("model"));
+  const setParam = (name: string, value: string, fallback: string) => {
+    const next = new URLSearchParams(params);
+    if (value === fallback) next.delete(name);
+    else next.set(name, value);
+    setParams(next, { replace: true });
+  };
   const products = useAsync((signal) => listAllProducts(signal), []);
   const advice = useAsync((signal) => listAllAdvice(signal), []);
-  const choose = (s: string) => navigate(`/forecast/${encodeURIComponent(s)}`, { replace: !sku });
+  const search = params.toString();
+  const choose = (s: string) => navigate(`/forecast/${encodeURIComponent(s)}${search ? `?${search}` : ""}`, { replace: !sku });
 
   // Without a SKU in the address, open the most urgent one.
   useEffect(() => {
@@ -56,7 +54,7 @@ export function ForecastPage() {
         </label>
         <label>
           Horizon
-          <select value={horizon} onChange={(e) => setHorizon(Number(e.target.value))}>
+          <select value={horizon} onChange={(e) => setParam("horizon", e.target.value, String(DEFAULT_HORIZON))}>
             {HORIZONS.map((h) => (
               <option key={h} value={h}>
                 {h} days
@@ -66,7 +64,11 @@ export function ForecastPage() {
         </label>
         <label>
           Model
-          <select value={model} onChange={(e) => setModel(Number(e.target.value) as ForecastModel)} data-testid="forecast-model-choice">
+          <select
+            value={model}
+            onChange={(e) => setParam("model", modelParam(Number(e.target.value) as ForecastModel), modelParam(ForecastModel.AUTO))}
+            data-testid="forecast-model-choice"
+          >
             {MODELS.map((m) => (
               <option key={m} value={m}>
                 {modelName[m]}

@@ -1,5 +1,5 @@
 // Shaping forecast answers for display (pure, unit-tested).
-import type { Explanation, ForecastPoint, ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
+import { type Explanation, ForecastModel, type ForecastPoint, type ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
 import type { DailySales } from "../../gen/icc/v1/ingest_pb";
 import { isoDay } from "../../lib/format";
 
@@ -67,4 +67,36 @@ export function unitParts(e: Explanation, value: number, logScale: boolean): Rec
   shares.intercept = (value * e.intercept) / logSum;
   for (const t of logTerms) shares[t.name] = (value * t.contribution) / logSum;
   return shares;
+}
+
+/** Horizons offered, in days; 28 unless the address says otherwise. */
+export const HORIZONS = [14, 28, 56];
+export const DEFAULT_HORIZON = 28;
+
+/** Models offered: AUTO first (what reorder advice uses), then the models it chooses from, then the rest. */
+export const MODELS = [
+  ForecastModel.AUTO,
+  ForecastModel.LOG_REGRESSION,
+  ForecastModel.REGRESSION,
+  ForecastModel.INTERMITTENT,
+  ForecastModel.MOVING_AVERAGE,
+  ForecastModel.SEASONAL_NAIVE,
+  ForecastModel.NAIVE,
+  ForecastModel.SEED,
+];
+
+/** A model as the address's `model` parameter: its proto name in lower case (`log_regression`). */
+export function modelParam(model: ForecastModel): string {
+  return ForecastModel[model].toLowerCase();
+}
+
+/** The model an address's `model` parameter names; AUTO when absent or unknown. */
+export function parseModel(param: string | null): ForecastModel {
+  return MODELS.find((m) => modelParam(m) === param) ?? ForecastModel.AUTO;
+}
+
+/** The horizon an address's `horizon` parameter names; 28 when absent or not offered. */
+export function parseHorizon(param: string | null): number {
+  const days = Number(param);
+  return HORIZONS.includes(days) ? days : DEFAULT_HORIZON;
 }
