@@ -261,6 +261,11 @@ describe("web UI", { timeout: 300_000 }, () => {
     await page.reload();
     await textUntil(page.getByTestId("forecast-model"), (t) => t === "Seed regression", 60_000);
     assert.equal(await page.getByTestId("forecast-model-choice").inputValue(), String(ForecastModel.SEED));
+    // Another SKU from the advice list keeps it too.
+    await page.getByTestId("reorder-advice").getByRole("link", { name: "E2E-COF" }).click();
+    await textUntil(page.getByTestId("forecast-card"), (t) => t.includes("Demand: E2E-COF"), 60_000);
+    assert.match(page.url(), /\/forecast\/E2E-COF\?model=seed\b/);
+    await textUntil(page.getByTestId("forecast-model"), (t) => t === "Seed regression", 60_000);
   });
 
   it("fits a narrow screen", async () => {

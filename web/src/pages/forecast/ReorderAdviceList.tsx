@@ -1,6 +1,6 @@
 // Every SKU's reorder advice, most urgent first.
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 import { Card } from "../../components/Card";
 import { ErrorBox, Loading } from "../../components/Status";
 import { UrgencyBadge } from "../../components/UrgencyBadge";
@@ -13,6 +13,8 @@ type State = AsyncState<{ advice: ReorderAdvice[]; skipped: ForecastFailure[] }>
 
 export function ReorderAdviceList({ state, selected }: { state: State; selected: string }) {
   const [actionOnly, setActionOnly] = useState(false);
+  // Another SKU keeps the horizon and model chosen (the address's query).
+  const { search } = useLocation();
   const rows = [...(state.data?.advice ?? [])].filter((a) => !actionOnly || a.urgency !== ReorderUrgency.OK).sort(byUrgency);
   const toggle = (
     <label className="check small">
@@ -44,7 +46,7 @@ export function ReorderAdviceList({ state, selected }: { state: State; selected:
                     <UrgencyBadge urgency={a.urgency} />
                   </td>
                   <td>
-                    <Link to={`/forecast/${encodeURIComponent(a.sku)}`}>{a.sku}</Link>
+                    <Link to={`/forecast/${encodeURIComponent(a.sku)}${search}`}>{a.sku}</Link>
                   </td>
                   <td className="num">{count(a.onHand)}</td>
                   <td>{isoDay(a.stockoutDate) || <span className="muted">—</span>}</td>
