@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tonic::Request;
 use tonic::transport::Channel;
 
 /// How long a binary may take to bind its port.
@@ -237,4 +238,14 @@ impl Service {
             .await
             .context("no exit after SIGTERM")??)
     }
+}
+
+/// `message` with `authorization: Bearer <token>`, as the gateway wants it.
+pub fn authed<T>(message: T, token: &str) -> Request<T> {
+    let mut request = Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("an ASCII header"),
+    );
+    request
 }

@@ -15,9 +15,9 @@ use icc_proto::v1::ingest_service_client::IngestServiceClient;
 use icc_proto::v1::inventory_service_client::InventoryServiceClient;
 use icc_proto::v1::orders_service_client::OrdersServiceClient;
 use icc_proto::v1::watch_inventory_response::Event;
-use icc_tests::{GATEWAY_USERS, Sandbox, bin_dir};
+use icc_tests::{GATEWAY_USERS, Sandbox, authed, bin_dir};
 use tonic::transport::Channel;
-use tonic::{Code, Request};
+use tonic::Code;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -31,13 +31,6 @@ async fn login(channel: Channel, (user, password): (&str, &str)) -> String {
         .expect("login")
         .into_inner()
         .access_token
-}
-
-fn authed<T>(message: T, token: &str) -> Request<T> {
-    let mut r = Request::new(message);
-    r.metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    r
 }
 
 /// Waits (by health Watch) until the gateway serves `service`.

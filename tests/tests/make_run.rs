@@ -15,12 +15,11 @@ use icc_proto::v1 as pb;
 use icc_proto::v1::auth_service_client::AuthServiceClient;
 use icc_proto::v1::catalog_service_client::CatalogServiceClient;
 use icc_proto::v1::forecast_service_client::ForecastServiceClient;
-use icc_tests::bin_dir;
+use icc_tests::{authed, bin_dir};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
-use tonic::Request;
 use tonic::transport::Channel;
 
 /// Debug binaries seeding a fresh store and importing 540 days of demo
@@ -59,15 +58,6 @@ impl Drop for Group {
     fn drop(&mut self) {
         let _ = killpg(self.0, Signal::SIGKILL);
     }
-}
-
-fn with_token<T>(message: T, token: &str) -> Request<T> {
-    let mut request = Request::new(message);
-    request.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().expect("an ASCII header"),
-    );
-    request
 }
 
 /// The value of `KEY=value` in the demo logins file the script wrote.
@@ -168,7 +158,7 @@ async fn make_run_serves_the_demo_and_stops_with_its_starter() {
 
     // The demo catalog is there, and its history makes forecasts.
     let products = CatalogServiceClient::new(channel.clone())
-        .list_products(with_token(
+        .list_products(authed(
             pb::ListProductsRequest {
                 page_size: 100,
                 ..Default::default()
@@ -182,7 +172,7 @@ async fn make_run_serves_the_demo_and_stops_with_its_starter() {
     assert!(!products.is_empty(), "the demo seeded no products");
     let sku = products[0].sku.clone();
     let forecast_answer = ForecastServiceClient::new(channel)
-        .get_forecast(with_token(
+        .get_forecast(authed(
             pb::GetForecastRequest {
                 sku: sku.clone(),
                 horizon_days: 14,

@@ -53,20 +53,15 @@ export function isLogScale(points: ForecastPoint[]): boolean {
  * term's log-unit contribution (the parts still sum to the forecast).
  */
 export function unitParts(e: Explanation, value: number, logScale: boolean): Record<string, number> {
-  const parts: Record<string, number> = { intercept: e.intercept };
-  for (const t of e.terms) parts[t.name] = t.contribution;
-  if (!logScale) return parts;
+  if (!logScale) return Object.fromEntries([["intercept", e.intercept], ...e.terms.map((t) => [t.name, t.contribution])]);
+  // The back-transform and a closed day's term are not log-unit parts: 0.
+  const parts: Record<string, number> = Object.fromEntries(e.terms.map((t) => [t.name, 0]));
   const logTerms = e.terms.filter((t) => t.name !== BACK_TRANSFORM && t.name !== CLOSED_DAY);
   const logSum = e.intercept + logTerms.reduce((sum, t) => sum + t.contribution, 0);
-  const shares: Record<string, number> = {};
-  for (const name of Object.keys(parts)) shares[name] = 0;
-  if (Math.abs(logSum) < 1e-9) {
-    shares.intercept = value;
-    return shares;
-  }
-  shares.intercept = (value * e.intercept) / logSum;
-  for (const t of logTerms) shares[t.name] = (value * t.contribution) / logSum;
-  return shares;
+  if (Math.abs(logSum) < 1e-9) return { ...parts, intercept: value };
+  parts.intercept = (value * e.intercept) / logSum;
+  for (const t of logTerms) parts[t.name] = (value * t.contribution) / logSum;
+  return parts;
 }
 
 /** Horizons offered, in days; 28 unless the address says otherwise. */
