@@ -16,8 +16,8 @@ use icc_proto::v1::inventory_service_client::InventoryServiceClient;
 use icc_proto::v1::orders_service_client::OrdersServiceClient;
 use icc_proto::v1::watch_inventory_response::Event;
 use icc_tests::{GATEWAY_USERS, Sandbox, authed, bin_dir};
-use tonic::transport::Channel;
 use tonic::Code;
+use tonic::transport::Channel;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
