@@ -23,6 +23,8 @@ use tonic::transport::Channel;
 const ROWS_PER_MESSAGE: usize = 5000;
 /// The import's source name: importing it again adds nothing.
 pub const SOURCE: &str = "demo-history";
+/// Days of history per product unless told otherwise.
+pub const DEFAULT_DAYS: usize = 540;
 
 /// Expected units of product number `index` on `day`, `age` days after the
 /// history starts.
@@ -38,6 +40,15 @@ pub fn expected_units(index: usize, day: NaiveDate, age: usize, calendar: &Holid
     let yearly = 1.0 + 0.15 * (TAU * f64::from(day.ordinal()) / 365.25 + index as f64).sin();
     let holiday = if calendar.is_holiday(day) { 0.4 } else { 1.0 };
     (base * weekly * trend * yearly * holiday).max(0.05)
+}
+
+/// Mean expected units a day of product number `index` over the four weeks
+/// from `today`, when the history is [`DEFAULT_DAYS`] long.
+pub fn mean_daily_units(index: usize, today: NaiveDate, calendar: &HolidayCalendar) -> f64 {
+    let days = today.iter_days().take(28).enumerate();
+    days.map(|(k, day)| expected_units(index, day, DEFAULT_DAYS + k, calendar))
+        .sum::<f64>()
+        / 28.0
 }
 
 /// `days` days of history ending yesterday for every product.

@@ -62,7 +62,7 @@ enum Command {
     /// importing it twice adds nothing.
     History {
         /// Days of history per product.
-        #[arg(long, default_value_t = 540)]
+        #[arg(long, default_value_t = history::DEFAULT_DAYS)]
         days: usize,
     },
     /// Place demo orders until interrupted.
@@ -82,12 +82,9 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
-        Command::Seed => seed(connect(&cli.orders).await?).await,
+        Command::Seed => seed(connect(&cli.orders).await?, today()).await,
         Command::History { days } => {
-            let yesterday = chrono::Utc::now()
-                .date_naive()
-                .pred_opt()
-                .unwrap_or_default();
+            let yesterday = today().pred_opt().unwrap_or_default();
             history::import(
                 connect(&cli.orders).await?,
                 connect(&cli.ingest).await?,
@@ -103,6 +100,10 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 async fn connect(addr: &str) -> anyhow::Result<Channel> {
@@ -133,7 +134,7 @@ async fn wait(addr: &str, timeout: Duration) -> anyhow::Result<()> {
     }
 }
 
-async fn seed(channel: Channel) -> anyhow::Result<()> {
+async fn seed(channel: Channel, today: chrono::NaiveDate) -> anyhow::Result<()> {
     let mut catalog = CatalogServiceClient::new(channel);
     let existing = catalog
         .list_products(ListProductsRequest {
@@ -148,7 +149,7 @@ async fn seed(channel: Channel) -> anyhow::Result<()> {
         return Ok(());
     }
     // Chunks of 256 bytes: the import reassembles rows split across them.
-    let chunks: Vec<_> = catalog::csv()
+    let chunks: Vec<_> = catalog::csv(today)
         .into_bytes()
         .chunks(256)
         .map(|c| ImportProductsRequest {
