@@ -90,34 +90,12 @@ pub fn forecast(
     calendar: &HolidayCalendar,
 ) -> Result<Forecasted, Error> {
     check_horizon("horizon_days", horizon)?;
-    let Candidates {
-        eligible,
-        excluded,
-        sparse,
-    } = forecast_candidates(history, choice)?;
-    let have = history.days();
-    let fallback_reason = (choice == ModelChoice::Auto && !excluded.is_empty()).then(|| {
-        let left_out: Vec<String> = excluded
-            .iter()
-            .map(|k| format!("{} (needs {})", k.name(), k.min_history_days()))
-            .collect();
-        let among: Vec<&str> = eligible.iter().map(|k| k.name()).collect();
-        format!(
-            "{have} days of history are too few for {}; chose among {}",
-            left_out.join(", "),
-            among.join(", ")
-        )
-    });
-
-    let min_training = max_training(&eligible);
-    let bt_horizon = BACKTEST_HORIZON.min(horizon).min(have - min_training);
-    let config = BacktestConfig {
-        horizon: bt_horizon,
-        windows: forecast_windows(sparse)
-            .min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
-        step: BACKTEST_STEP,
-    };
-    let runs = run_model_backtests(history, &eligible, &config, calendar)?;
+    let candidates = forecast_candidates(history, choice)?;
+    let fallback_reason = (choice == ModelChoice::Auto)
+        .then(|| candidates.fallback_reason(history.days()))
+        .flatten();
+    let config = selection_backtest(history.days(), horizon, &candidates);
+    let runs = run_model_backtests(history, &candidates.eligible, &config, calendar)?;
     let scores: Vec<Scored> = runs
         .iter()
         .map(|(model, run)| Scored {
@@ -134,7 +112,50 @@ pub fn forecast(
             history.sku
         ))
     })?;
+    let (points, r_squared) = point_forecast(*model, history, horizon, calendar)?;
+    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+    let selection = if choice == ModelChoice::Auto {
+        std::iter::once(chosen)
+            .chain(runner_up)
+            .map(|i| scores[i])
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Forecasted {
+        model: *model,
+        intervals: intervals.apply(&values),
+        error_scale: intervals.error_scale(&values),
+        points,
+        r_squared,
+        selection,
+        fallback_reason,
+        backtest: config,
+    })
+}
 
+/// The rolling-origin backtest every candidate is scored on: up to
+/// [`BACKTEST_HORIZON`] days ahead and [`forecast_windows`] weekly origins,
+/// fewer when the history leaves the longest-training candidate too little.
+fn selection_backtest(have: usize, horizon: usize, candidates: &Candidates) -> BacktestConfig {
+    let min_training = max_training(&candidates.eligible);
+    let bt_horizon = BACKTEST_HORIZON.min(horizon).min(have - min_training);
+    BacktestConfig {
+        horizon: bt_horizon,
+        windows: forecast_windows(candidates.sparse)
+            .min((have - bt_horizon - min_training) / BACKTEST_STEP + 1),
+        step: BACKTEST_STEP,
+    }
+}
+
+/// `model`'s forecast from the whole history (the seed model fitted on the
+/// stored feature rows), with its R-squared where it has one (else 0).
+fn point_forecast(
+    model: ModelKind,
+    history: &SkuHistory,
+    horizon: usize,
+    calendar: &HolidayCalendar,
+) -> Result<(Vec<ForecastPoint>, f64), Error> {
     let (points, r_squared) = match model {
         ModelKind::Seed => {
             let seed = fit_seed_from_rows(&history.rows).map_err(|e| analytics(history, e))?;
@@ -159,25 +180,7 @@ pub fn forecast(
             p.date
         )));
     }
-    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
-    let selection = if choice == ModelChoice::Auto {
-        std::iter::once(chosen)
-            .chain(runner_up)
-            .map(|i| scores[i])
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(Forecasted {
-        model: *model,
-        intervals: intervals.apply(&values),
-        error_scale: intervals.error_scale(&values),
-        points,
-        r_squared,
-        selection,
-        fallback_reason,
-        backtest: config,
-    })
+    Ok((points, r_squared))
 }
 
 /// Backtest origins behind a forecast of a series that is
@@ -204,6 +207,27 @@ struct Candidates {
     excluded: Vec<ModelKind>,
     /// Whether the series is [`crate::models::mostly_zero`].
     sparse: bool,
+}
+
+impl Candidates {
+    /// What AUTO tells the user when it left models out for a short
+    /// history of `have` days.
+    fn fallback_reason(&self, have: usize) -> Option<String> {
+        if self.excluded.is_empty() {
+            return None;
+        }
+        let left_out: Vec<String> = self
+            .excluded
+            .iter()
+            .map(|k| format!("{} (needs {})", k.name(), k.min_history_days()))
+            .collect();
+        let among: Vec<&str> = self.eligible.iter().map(|k| k.name()).collect();
+        Some(format!(
+            "{have} days of history are too few for {}; chose among {}",
+            left_out.join(", "),
+            among.join(", ")
+        ))
+    }
 }
 
 /// The candidates of `choice` for a forecast of `history`;
