@@ -73,10 +73,81 @@ pub fn read_panel(path: &Path) -> Result<Panel, PanelError> {
     }
 }
 
+/// One series as read so far.
 struct Building {
     name: String,
     rows: Vec<(NaiveDate, f64)>,
     last_line: u64,
+}
+
+/// The series read so far, in order of first appearance.
+#[derive(Default)]
+struct Builder {
+    index: HashMap<String, usize>,
+    series: Vec<Building>,
+    rows: usize,
+}
+
+impl Builder {
+    /// Adds the row on `line`; the error says what is wrong with it.
+    fn push(&mut self, series: &str, date: NaiveDate, units: f64, line: u64) -> Result<(), String> {
+        let slot = match self.index.get(series) {
+            Some(&i) => i,
+            None => {
+                self.index.insert(series.to_owned(), self.series.len());
+                self.series.push(Building {
+                    name: series.to_owned(),
+                    rows: Vec::new(),
+                    last_line: line,
+                });
+                self.series.len() - 1
+            }
+        };
+        let b = &mut self.series[slot];
+        if let Some(&(previous, _)) = b.rows.last() {
+            if date == previous {
+                return Err(format!(
+                    "series {series}: a second row for {date} (the first is on line {})",
+                    b.last_line
+                ));
+            }
+            if date < previous {
+                return Err(format!(
+                    "series {series}: rows are not in date order: {date} comes after {previous} \
+                     (line {})",
+                    b.last_line
+                ));
+            }
+        }
+        b.rows.push((date, units));
+        b.last_line = line;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// The panel, every series filled to whole days (a missing day is 0).
+    fn finish(self) -> Result<Panel, String> {
+        if self.series.is_empty() {
+            return Err("no data rows after the header".into());
+        }
+        let mut series = Vec::with_capacity(self.series.len());
+        let (mut filled_days, mut series_with_gaps) = (0usize, 0usize);
+        for b in self.series {
+            let end = b.rows.last().map(|r| r.0).unwrap_or(NaiveDate::MIN);
+            let s = DailySeries::from_observations(&b.rows, end, Duplicates::Reject)
+                .map_err(|e| format!("series {}: {e}", b.name))?;
+            let gaps = s.len() - b.rows.len();
+            filled_days += gaps;
+            series_with_gaps += usize::from(gaps > 0);
+            series.push((b.name, s));
+        }
+        Ok(Panel {
+            series,
+            rows: self.rows,
+            filled_days,
+            series_with_gaps,
+        })
+    }
 }
 
 /// Reads a panel from any reader; `source_name` names it in errors.
@@ -90,25 +161,11 @@ pub fn parse_panel(reader: impl Read, source_name: &str) -> Result<Panel, PanelE
         .has_headers(true)
         .flexible(false)
         .from_reader(reader);
-    let header = csv
-        .headers()
-        .map_err(|e| fail(Some(1), csv_reason(&e)))?
-        .clone();
-    let names: Vec<&str> = header.iter().map(str::trim).collect();
-    if names != ["date", "series", "units"] {
-        return Err(fail(
-            Some(1),
-            format!(
-                "the header must be date,series,units, found {}",
-                header.iter().collect::<Vec<_>>().join(",")
-            ),
-        ));
-    }
+    let header = csv.headers().map_err(|e| fail(Some(1), csv_reason(&e)))?;
+    check_header(header).map_err(|reason| fail(Some(1), reason))?;
 
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut building: Vec<Building> = Vec::new();
+    let mut builder = Builder::default();
     let mut record = csv::StringRecord::new();
-    let mut rows = 0usize;
     loop {
         match csv.read_record(&mut record) {
             Ok(true) => {}
@@ -118,74 +175,39 @@ pub fn parse_panel(reader: impl Read, source_name: &str) -> Result<Panel, PanelE
                 return Err(fail(line, csv_reason(&e)));
             }
         }
-        let line = record.position().map_or(rows as u64 + 2, |p| p.line());
-        let at = |reason: String| fail(Some(line), reason);
-        let series = record[1].trim();
-        if series.is_empty() {
-            return Err(at("the series name is empty".into()));
-        }
-        let date_text = record[0].trim();
-        let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
-            at(format!(
-                "series {series}: date '{date_text}' is not YYYY-MM-DD"
-            ))
-        })?;
-        let units =
-            parse_units(record[2].trim()).map_err(|why| at(format!("series {series}: {why}")))?;
+        let line = record
+            .position()
+            .map_or(builder.rows as u64 + 2, |p| p.line());
+        let (series, date, units) = parse_row(&record).map_err(|r| fail(Some(line), r))?;
+        builder
+            .push(series, date, units, line)
+            .map_err(|r| fail(Some(line), r))?;
+    }
+    builder.finish().map_err(|reason| fail(None, reason))
+}
 
-        let slot = match index.get(series) {
-            Some(&i) => i,
-            None => {
-                index.insert(series.to_owned(), building.len());
-                building.push(Building {
-                    name: series.to_owned(),
-                    rows: Vec::new(),
-                    last_line: line,
-                });
-                building.len() - 1
-            }
-        };
-        let b = &mut building[slot];
-        if let Some(&(previous, _)) = b.rows.last() {
-            if date == previous {
-                return Err(at(format!(
-                    "series {series}: a second row for {date} (the first is on line {})",
-                    b.last_line
-                )));
-            }
-            if date < previous {
-                return Err(at(format!(
-                    "series {series}: rows are not in date order: {date} comes after {previous} \
-                     (line {})",
-                    b.last_line
-                )));
-            }
-        }
-        b.rows.push((date, units));
-        b.last_line = line;
-        rows += 1;
+fn check_header(header: &csv::StringRecord) -> Result<(), String> {
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    if names == ["date", "series", "units"] {
+        return Ok(());
     }
-    if building.is_empty() {
-        return Err(fail(None, "no data rows after the header".into()));
-    }
+    Err(format!(
+        "the header must be date,series,units, found {}",
+        header.iter().collect::<Vec<_>>().join(",")
+    ))
+}
 
-    let mut series = Vec::with_capacity(building.len());
-    let (mut filled_days, mut series_with_gaps) = (0usize, 0usize);
-    for b in building {
-        let end = b.rows.last().map(|r| r.0).unwrap_or(NaiveDate::MIN);
-        let s = DailySeries::from_observations(&b.rows, end, Duplicates::Reject)
-            .map_err(|e| fail(None, format!("series {}: {e}", b.name)))?;
-        let gaps = s.len() - b.rows.len();
-        filled_days += gaps;
-        series_with_gaps += usize::from(gaps > 0);
-        series.push((b.name, s));
+/// A data row's series, date and units.
+fn parse_row(record: &csv::StringRecord) -> Result<(&str, NaiveDate, f64), String> {
+    let series = record[1].trim();
+    if series.is_empty() {
+        return Err("the series name is empty".into());
     }
-    Ok(Panel {
-        series,
-        rows,
-        filled_days,
-        series_with_gaps,
-    })
+    let date_text = record[0].trim();
+    let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d")
+        .map_err(|_| format!("series {series}: date '{date_text}' is not YYYY-MM-DD"))?;
+    let units = parse_units(record[2].trim()).map_err(|why| format!("series {series}: {why}"))?;
+    Ok((series, date, units))
 }
 
 /// Units must be a whole, non-negative number (`3` or `3.0`).
