@@ -511,48 +511,19 @@ async fn measure_fanout(
     let mut tasks = tokio::task::JoinSet::new();
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(watchers);
     for w in 0..watchers {
-        let mut inventory = InventoryServiceClient::new(chans[w % chans.len()].clone());
         let mut request = Request::new(pb::WatchInventoryRequest::default());
         if let Some(t) = token {
             request
                 .metadata_mut()
                 .insert("authorization", format!("Bearer {t}").parse()?);
         }
-        let mut expect = expect_rx.clone();
-        let ready = ready_tx.clone();
-        tasks.spawn(async move {
-            let mut stream = inventory.watch_inventory(request).await?.into_inner();
-            let mut arrivals: Vec<Arrival> = Vec::new();
-            // The snapshot first.
-            stream.message().await?.context("the watch ended at once")?;
-            let _ = ready.send(()).await;
-            loop {
-                let enough = expect.borrow().is_some_and(|n| arrivals.len() >= n);
-                if enough {
-                    break;
-                }
-                tokio::select! {
-                    m = stream.message() => match m? {
-                        Some(pb::WatchInventoryResponse { event: Some(pb::watch_inventory_response::Event::Change(c)) }) => {
-                            if !c.order_id.is_empty() {
-                                arrivals.push(Arrival {
-                                    at: Instant::now(),
-                                    wall: SystemTime::now(),
-                                    commit: c.commit_time.map(|t| (t.seconds, t.nanos)),
-                                    order_id: c.order_id,
-                                });
-                            }
-                        }
-                        Some(_) => {}
-                        None => break,
-                    },
-                    changed = expect.changed() => {
-                        if changed.is_err() { break; }
-                    }
-                }
-            }
-            anyhow::Ok(arrivals)
-        });
+        let inventory = InventoryServiceClient::new(chans[w % chans.len()].clone());
+        tasks.spawn(watch_orders(
+            inventory,
+            request,
+            expect_rx.clone(),
+            ready_tx.clone(),
+        ));
     }
     drop(ready_tx);
     for _ in 0..watchers {
@@ -578,62 +549,124 @@ async fn measure_fanout(
     }
     let _ = expect_tx.send(Some(acks.len()));
 
-    let (mut from_ack, mut from_commit) = (Vec::new(), Vec::new());
-    let (mut missing, mut before_ack) = (0u64, 0u64);
+    let mut latencies = Latencies::default();
     let collect = async {
         while let Some(joined) = tasks.join_next().await {
-            let arrivals = joined??;
-            let mut seen = 0;
-            for a in arrivals {
-                let Some(ack) = acks.get(&a.order_id) else {
-                    continue;
-                };
-                seen += 1;
-                let signed = if a.at >= *ack {
-                    (a.at - *ack).as_nanos() as i64
-                } else {
-                    before_ack += 1;
-                    -((*ack - a.at).as_nanos() as i64)
-                };
-                from_ack.push(signed);
-                if let Some((seconds, nanos)) = a.commit {
-                    let commit = UNIX_EPOCH + Duration::new(seconds as u64, nanos as u32);
-                    let ns = a
-                        .wall
-                        .duration_since(commit)
-                        .map_or(0, |d| d.as_nanos() as i64);
-                    from_commit.push(ns);
-                }
-            }
-            missing += (acks.len() - seen.min(acks.len())) as u64;
+            latencies.add_watcher(&acks, joined??);
         }
         anyhow::Ok(())
     };
     tokio::time::timeout(Duration::from_secs(60), collect)
         .await
         .context("watchers did not receive every order within 60 s")??;
-    from_ack.sort_unstable();
-    from_commit.sort_unstable();
-    let ms = |v: &[i64], q: f64| {
-        if v.is_empty() {
-            f64::NAN
-        } else {
-            v[((v.len() - 1) as f64 * q).round() as usize] as f64 / 1e6
+    Ok(latencies.row(target, watchers, acks.len()))
+}
+
+/// One watcher: the snapshot (then it says it is ready), then every
+/// order's change until it has as many as `expect` says were placed.
+async fn watch_orders(
+    mut inventory: InventoryServiceClient<Channel>,
+    request: Request<pb::WatchInventoryRequest>,
+    mut expect: watch::Receiver<Option<usize>>,
+    ready: tokio::sync::mpsc::Sender<()>,
+) -> anyhow::Result<Vec<Arrival>> {
+    let mut stream = inventory.watch_inventory(request).await?.into_inner();
+    let mut arrivals: Vec<Arrival> = Vec::new();
+    stream.message().await?.context("the watch ended at once")?;
+    let _ = ready.send(()).await;
+    loop {
+        let enough = expect.borrow().is_some_and(|n| arrivals.len() >= n);
+        if enough {
+            break;
         }
-    };
-    Ok(FanoutRow {
-        target: target.to_string(),
-        watchers,
-        orders: acks.len(),
-        deliveries: from_ack.len() as u64,
-        missing,
-        before_ack,
-        ack_p50_ms: ms(&from_ack, 0.5),
-        ack_p99_ms: ms(&from_ack, 0.99),
-        commit_p50_ms: ms(&from_commit, 0.5),
-        commit_p99_ms: ms(&from_commit, 0.99),
-        commit_max_ms: ms(&from_commit, 1.0),
-    })
+        tokio::select! {
+            m = stream.message() => match m? {
+                Some(pb::WatchInventoryResponse { event: Some(pb::watch_inventory_response::Event::Change(c)) }) => {
+                    if !c.order_id.is_empty() {
+                        arrivals.push(Arrival {
+                            at: Instant::now(),
+                            wall: SystemTime::now(),
+                            commit: c.commit_time.map(|t| (t.seconds, t.nanos)),
+                            order_id: c.order_id,
+                        });
+                    }
+                }
+                Some(_) => {}
+                None => break,
+            },
+            changed = expect.changed() => {
+                if changed.is_err() { break; }
+            }
+        }
+    }
+    Ok(arrivals)
+}
+
+/// Delivery latencies gathered over every watcher, in nanoseconds.
+#[derive(Default)]
+struct Latencies {
+    /// From the order's acknowledgement to its event (negative: before it).
+    from_ack: Vec<i64>,
+    /// From the change's commit_time to its event, by the wall clock.
+    from_commit: Vec<i64>,
+    /// Orders a watcher never received.
+    missing: u64,
+    /// Events that arrived before their order's acknowledgement.
+    before_ack: u64,
+}
+
+impl Latencies {
+    /// Adds one watcher's arrivals of the orders in `acks`.
+    fn add_watcher(&mut self, acks: &HashMap<String, Instant>, arrivals: Vec<Arrival>) {
+        let mut seen = 0;
+        for a in arrivals {
+            let Some(ack) = acks.get(&a.order_id) else {
+                continue;
+            };
+            seen += 1;
+            let signed = if a.at >= *ack {
+                (a.at - *ack).as_nanos() as i64
+            } else {
+                self.before_ack += 1;
+                -((*ack - a.at).as_nanos() as i64)
+            };
+            self.from_ack.push(signed);
+            if let Some((seconds, nanos)) = a.commit {
+                let commit = UNIX_EPOCH + Duration::new(seconds as u64, nanos as u32);
+                let ns = a
+                    .wall
+                    .duration_since(commit)
+                    .map_or(0, |d| d.as_nanos() as i64);
+                self.from_commit.push(ns);
+            }
+        }
+        self.missing += (acks.len() - seen.min(acks.len())) as u64;
+    }
+
+    fn row(mut self, target: &str, watchers: usize, orders: usize) -> FanoutRow {
+        self.from_ack.sort_unstable();
+        self.from_commit.sort_unstable();
+        let ms = |v: &[i64], q: f64| {
+            if v.is_empty() {
+                f64::NAN
+            } else {
+                v[((v.len() - 1) as f64 * q).round() as usize] as f64 / 1e6
+            }
+        };
+        FanoutRow {
+            target: target.to_string(),
+            watchers,
+            orders,
+            deliveries: self.from_ack.len() as u64,
+            missing: self.missing,
+            before_ack: self.before_ack,
+            ack_p50_ms: ms(&self.from_ack, 0.5),
+            ack_p99_ms: ms(&self.from_ack, 0.99),
+            commit_p50_ms: ms(&self.from_commit, 0.5),
+            commit_p99_ms: ms(&self.from_commit, 0.99),
+            commit_max_ms: ms(&self.from_commit, 1.0),
+        }
+    }
 }
 
 /// One order's change event at one watcher.
