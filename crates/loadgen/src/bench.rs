@@ -137,22 +137,58 @@ struct Mesh {
     _dir: tempfile::TempDir,
 }
 
+impl Mesh {
+    /// Starts the echo server and orders-svc (its store in `dir`) and waits
+    /// until both serve; returns their addresses too.
+    async fn start(
+        config: &RunConfig,
+        dir: tempfile::TempDir,
+    ) -> anyhow::Result<(Mesh, std::net::SocketAddr, std::net::SocketAddr)> {
+        let exe = std::env::current_exe().context("cannot find the icc-loadgen executable")?;
+        let (echo, echo_addr) =
+            spawn_echo_server(&exe, &dir.path().join("echo-server.log")).await?;
+        let spec = OrdersSvcSpec {
+            binary: config.orders_svc.clone(),
+            store_path: dir.path().join("icc.db"),
+            feed_poll_ms: config.feed_poll_ms,
+            rust_log: config.child_rust_log.clone(),
+        };
+        let (orders, orders_addr) =
+            spawn_orders_svc(&spec, &dir.path().join("orders-svc.log")).await?;
+        let mut mesh = Mesh {
+            echo,
+            orders,
+            _dir: dir,
+        };
+        let ready = Duration::from_secs(30);
+        wait_serving(&mut mesh.echo, echo_addr, ready).await?;
+        wait_serving(&mut mesh.orders, orders_addr, ready).await?;
+        eprintln!("echo-server on {echo_addr}, orders-svc on {orders_addr}");
+        Ok((mesh, echo_addr, orders_addr))
+    }
+}
+
+impl RunConfig {
+    /// Rejects settings the run cannot use, naming the flag.
+    fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(!self.levels.is_empty(), "--levels is empty");
+        anyhow::ensure!(
+            self.levels.iter().all(|&c| c > 0),
+            "every level must be at least 1"
+        );
+        anyhow::ensure!(self.duration_secs > 0.0, "--duration-secs must be positive");
+        anyhow::ensure!(
+            self.warmup_secs >= 0.0,
+            "--warmup-secs must not be negative"
+        );
+        anyhow::ensure!(self.channels != Some(0), "--channels must be at least 1");
+        Ok(())
+    }
+}
+
 /// Runs the benchmark and returns the report; prints progress on stderr.
 pub async fn run(config: RunConfig) -> anyhow::Result<Report> {
-    anyhow::ensure!(!config.levels.is_empty(), "--levels is empty");
-    anyhow::ensure!(
-        config.levels.iter().all(|&c| c > 0),
-        "every level must be at least 1"
-    );
-    anyhow::ensure!(
-        config.duration_secs > 0.0,
-        "--duration-secs must be positive"
-    );
-    anyhow::ensure!(
-        config.warmup_secs >= 0.0,
-        "--warmup-secs must not be negative"
-    );
-    anyhow::ensure!(config.channels != Some(0), "--channels must be at least 1");
+    config.check()?;
     let mut machine = Machine::probe();
 
     let dir = match &config.work_dir {
@@ -168,25 +204,7 @@ pub async fn run(config: RunConfig) -> anyhow::Result<Report> {
         None
     };
 
-    let exe = std::env::current_exe().context("cannot find the icc-loadgen executable")?;
-    let (echo, echo_addr) = spawn_echo_server(&exe, &dir.path().join("echo-server.log")).await?;
-    let spec = OrdersSvcSpec {
-        binary: config.orders_svc.clone(),
-        store_path: dir.path().join("icc.db"),
-        feed_poll_ms: config.feed_poll_ms,
-        rust_log: config.child_rust_log.clone(),
-    };
-    let (orders, orders_addr) = spawn_orders_svc(&spec, &dir.path().join("orders-svc.log")).await?;
-    let mut mesh = Mesh {
-        echo,
-        orders,
-        _dir: dir,
-    };
-    let ready = Duration::from_secs(30);
-    wait_serving(&mut mesh.echo, echo_addr, ready).await?;
-    wait_serving(&mut mesh.orders, orders_addr, ready).await?;
-    eprintln!("echo-server on {echo_addr}, orders-svc on {orders_addr}");
-
+    let (mut mesh, echo_addr, orders_addr) = Mesh::start(&config, dir).await?;
     let timeout = Duration::from_millis(config.request_timeout_ms);
     let admin = connect_channels(orders_addr, 1, timeout).await?.remove(0);
     let skus: Arc<[String]> = seed_products(admin.clone(), config.products, config.stock)
