@@ -27,7 +27,7 @@ pub const MAX_WINDOWS: usize = 52;
 /// Shape of a backtest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BacktestConfig {
-    /// Days forecast from each origin, 1..=365.
+    /// Days forecast from each origin, 1..=[`crate::forecast::MAX_HORIZON_DAYS`].
     pub horizon: usize,
     /// Number of origins, 1..=[`MAX_WINDOWS`].
     pub windows: usize,

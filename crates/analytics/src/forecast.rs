@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 use crate::regression::RegressionError;
 use crate::series::DailySeries;
 
-/// Longest forecast horizon accepted, in days.
-pub const MAX_HORIZON_DAYS: usize = 365;
+/// Longest forecast horizon accepted, in days: reorder advice looks a lead
+/// time plus a review period ahead, each up to a year
+/// ([`crate::reorder::MAX_POLICY_DAYS`]).
+pub const MAX_HORIZON_DAYS: usize = 2 * crate::reorder::MAX_POLICY_DAYS as usize;
 
 /// One named part of a prediction: `contribution = value × coefficient`.
 #[derive(Debug, Clone, PartialEq)]

@@ -226,7 +226,7 @@ impl ForecastCore {
         choice: ModelChoice,
         horizon: usize,
     ) -> Result<Served, Error> {
-        engine::check_horizon("horizon_days", horizon)?;
+        engine::check_computed_horizon(horizon)?;
         let _flight = self.enter_flight(sku, choice).await;
 
         // The watermark alone: no rows lie after the last possible day.

@@ -40,8 +40,11 @@ pub const FORECAST_BACKTEST_WINDOWS: usize = 16;
 pub const SPARSE_FORECAST_BACKTEST_WINDOWS: usize = 32;
 /// Days between backtest origins.
 pub const BACKTEST_STEP: usize = 7;
-/// Largest forecast horizon, in days.
-pub const MAX_HORIZON_DAYS: usize = icc_analytics::forecast::MAX_HORIZON_DAYS;
+/// Largest forecast horizon a request may ask, in days.
+pub const MAX_HORIZON_DAYS: usize = 365;
+/// Largest horizon computed: reorder advice looks a lead time plus a review
+/// period ahead, which can pass a year.
+pub const MAX_COMPUTED_HORIZON_DAYS: usize = icc_analytics::forecast::MAX_HORIZON_DAYS;
 
 /// A model's backtest accuracy.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,7 +92,7 @@ pub fn forecast(
     horizon: usize,
     calendar: &HolidayCalendar,
 ) -> Result<Forecasted, Error> {
-    check_horizon("horizon_days", horizon)?;
+    check_computed_horizon(horizon)?;
     let candidates = forecast_candidates(history, choice)?;
     let fallback_reason = (choice == ModelChoice::Auto)
         .then(|| candidates.fallback_reason(history.days()))
@@ -454,6 +457,17 @@ pub fn check_horizon(field: &str, horizon: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// `1 <= horizon <= MAX_COMPUTED_HORIZON_DAYS`: what a caller inside the
+/// service may ask (requests are held to [`check_horizon`] first).
+pub fn check_computed_horizon(horizon: usize) -> Result<(), Error> {
+    if horizon == 0 || horizon > MAX_COMPUTED_HORIZON_DAYS {
+        return Err(Error::Internal(format!(
+            "a forecast of {horizon} days was asked; at most {MAX_COMPUTED_HORIZON_DAYS} are computed"
+        )));
+    }
+    Ok(())
+}
+
 fn analytics(history: &SkuHistory, e: ForecastError) -> Error {
     match e {
         ForecastError::InsufficientHistory { have, need } => Error::InsufficientHistory {
@@ -462,9 +476,9 @@ fn analytics(history: &SkuHistory, e: ForecastError) -> Error {
             need,
             what: "the model's training rows".into(),
         },
-        ForecastError::InvalidHorizon { horizon, .. } => Error::invalid(
+        ForecastError::InvalidHorizon { horizon, max } => Error::invalid(
             "horizon_days",
-            format!("must be between 1 and {MAX_HORIZON_DAYS}, got {horizon}"),
+            format!("must be between 1 and {max}, got {horizon}"),
         ),
         other => Error::Internal(format!("forecast of {}: {other}", history.sku)),
     }

@@ -130,6 +130,39 @@ async fn soon_ok_and_the_policy_sources() {
 }
 
 #[tokio::test]
+async fn a_lead_time_of_a_year_is_advised_and_listed() {
+    let (store, server) = start().await;
+    // The catalog accepts lead times up to 365 days; with the 7-day review
+    // period the advice looks 372 days ahead, past the longest forecast a
+    // request may ask.
+    steady(&store, "YEAR", 1000, 365, 0.0).await;
+    steady(&store, "WEEK", 1000, 0, 0.0).await;
+    let mut c = server.client().await;
+
+    let a = advice(&mut c, "YEAR", 0, 0.0, 0).await;
+    assert_eq!(a.lead_time_days, 365, "the product's own");
+    assert_eq!(a.lead_time_demand, 3650.0);
+    assert_eq!(a.reorder_point, 3650);
+    // 1000 units last 100 days, inside the lead time.
+    assert_eq!(a.urgency, U::Critical as i32);
+    assert_eq!(date(&a.stockout_date), day(99));
+    // Order up to (365 + 7) days x 10 = 3720.
+    assert_eq!(a.suggested_order_quantity, 2720);
+    let a = advice(&mut c, "WEEK", 365, 0.0, 0).await;
+    assert_eq!(a.lead_time_days, 365, "the request's override");
+    assert_eq!(a.suggested_order_quantity, 2720);
+
+    let listed = c
+        .list_reorder_advice(pb::ListReorderAdviceRequest::default())
+        .await
+        .expect("one product's long lead time does not fail the listing")
+        .into_inner();
+    let skus: Vec<&str> = listed.advice.iter().map(|a| a.sku.as_str()).collect();
+    assert_eq!(skus, ["YEAR", "WEEK"]);
+    assert!(listed.skipped.is_empty(), "{:?}", listed.skipped);
+}
+
+#[tokio::test]
 async fn reorder_advice_bad_input() {
     let (store, server) = start().await;
     steady(&store, "A", 10, 0, 0.0).await;

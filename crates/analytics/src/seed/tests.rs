@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::*;
+use crate::forecast::MAX_HORIZON_DAYS;
 use crate::series::Duplicates;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -109,11 +110,12 @@ fn horizon_is_validated() {
         model.forecast(&series, &cal, 0),
         Err(ForecastError::InvalidHorizon {
             horizon: 0,
-            max: 365
+            max: MAX_HORIZON_DAYS
         })
     ));
-    assert!(model.forecast(&series, &cal, 366).is_err());
-    assert_eq!(model.forecast(&series, &cal, 365).unwrap().len(), 365);
+    assert!(model.forecast(&series, &cal, MAX_HORIZON_DAYS + 1).is_err());
+    let longest = model.forecast(&series, &cal, MAX_HORIZON_DAYS).unwrap();
+    assert_eq!(longest.len(), MAX_HORIZON_DAYS);
 }
 
 #[derive(Deserialize)]
