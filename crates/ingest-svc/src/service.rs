@@ -207,6 +207,13 @@ impl ImportRows {
     }
 }
 
+/// Most units one history row may hold: a day's sales are summed over
+/// imports and orders, and bounded rows keep every sum far from overflow.
+pub const MAX_ROW_UNITS: i64 = 1_000_000_000;
+/// Most revenue, in minor units, one history row may hold (for the same
+/// reason).
+pub const MAX_ROW_REVENUE_MINOR: i64 = 1_000_000_000_000_000;
+
 /// Why one history row is not stored, if it is not.
 fn check_row(
     row: &pb::SalesHistoryRow,
@@ -221,12 +228,15 @@ fn check_row(
     if !skus.contains(&row.sku) {
         return Err(format!("sku: {:?} is not in the catalog", row.sku));
     }
-    if row.units < 0 {
-        return Err(format!("units: must not be negative, got {}", row.units));
-    }
-    if row.revenue_minor < 0 {
+    if !(0..=MAX_ROW_UNITS).contains(&row.units) {
         return Err(format!(
-            "revenue_minor: must not be negative, got {}",
+            "units: must be between 0 and {MAX_ROW_UNITS}, got {}",
+            row.units
+        ));
+    }
+    if !(0..=MAX_ROW_REVENUE_MINOR).contains(&row.revenue_minor) {
+        return Err(format!(
+            "revenue_minor: must be between 0 and {MAX_ROW_REVENUE_MINOR}, got {}",
             row.revenue_minor
         ));
     }

@@ -13,7 +13,7 @@ fn row(day: NaiveDate, sku: &str, units: i64) -> SalesHistoryRow {
         date: date(day),
         sku: sku.into(),
         units,
-        revenue_minor: units * 100,
+        revenue_minor: units.saturating_mul(100),
     }
 }
 
@@ -53,15 +53,19 @@ async fn rows_are_validated_one_by_one_and_a_second_import_adds_nothing() {
     });
     let mut negative_revenue = row(d + Days::new(3), "H", 1);
     negative_revenue.revenue_minor = -1;
+    let mut huge_revenue = row(d + Days::new(5), "H", 1);
+    huge_revenue.revenue_minor = i64::MAX;
     let rows = [
-        row(d, "H", 4),                   // 1 ok
-        row(d + Days::new(1), "NOPE", 1), // 2 unknown sku
-        row(d + Days::new(2), "H", -1),   // 3 negative units
-        future,                           // 4 future date
-        bad_date,                         // 5 malformed date
-        negative_revenue,                 // 6 negative revenue
-        row(d, "H", 4),                   // 7 same as row 1: duplicate
-        row(d, "H", 5),                   // 8 conflicts with row 1
+        row(d, "H", 4),                       // 1 ok
+        row(d + Days::new(1), "NOPE", 1),     // 2 unknown sku
+        row(d + Days::new(2), "H", -1),       // 3 negative units
+        future,                               // 4 future date
+        bad_date,                             // 5 malformed date
+        negative_revenue,                     // 6 negative revenue
+        row(d, "H", 4),                       // 7 same as row 1: duplicate
+        row(d, "H", 5),                       // 8 conflicts with row 1
+        row(d + Days::new(4), "H", i64::MAX), // 9 units a sum would overflow on
+        huge_revenue,                         // 10 the same for revenue
     ];
     // Split across two messages: row numbers continue across the stream.
     let report = import(
@@ -89,7 +93,16 @@ async fn rows_are_validated_one_by_one_and_a_second_import_adds_nothing() {
                 8,
                 "conflicts with row 1 for the same sku and date".to_owned()
             ),
+            (9, "units".to_owned()),
+            (10, "revenue_minor".to_owned()),
         ]
+    );
+    assert!(
+        report.rejected[6]
+            .reason
+            .contains("between 0 and 1000000000"),
+        "{}",
+        report.rejected[6].reason
     );
     assert!(
         report.rejected[0].reason.contains("\"NOPE\""),
