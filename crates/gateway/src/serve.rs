@@ -27,7 +27,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::Config;
 use crate::auth::directory::{bootstrap, parse_seeds};
-use crate::auth::{Auth, AuthState, Directory, Passwords, Tokens};
+use crate::auth::{Auth, AuthState, Directory, LoginThrottle, Passwords, Tokens};
 use crate::fanout::{self, Hub, Inventory};
 use crate::forward::{CatalogForward, ForecastForward, IngestForward, OrdersForward};
 use crate::layers::authorize::AuthorizeLayer;
@@ -127,6 +127,7 @@ async fn auth_state(config: &Config) -> anyhow::Result<AuthState> {
         )),
         directory: Directory::new(store),
         passwords,
+        throttle: Arc::new(LoginThrottle::default()),
     })
 }
 

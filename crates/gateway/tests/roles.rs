@@ -509,3 +509,52 @@ async fn health_and_reflection_need_no_token() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_sign_ins_are_rationed_per_username_and_address() {
+    let mesh = Mesh::start(&[]).await;
+    let mut auth = AuthServiceClient::new(mesh.channel().await);
+    let login = |username: &str, password: &str| pb::LoginRequest {
+        username: username.into(),
+        password: password.into(),
+    };
+    // Five wrong passwords for the viewer are told as such...
+    for _ in 0..5 {
+        let wrong = auth.login(login(VIEWER.0, "not-the-password")).await;
+        assert_eq!(code(&wrong), Code::Unauthenticated);
+    }
+    // ...then even the right one is refused, saying when to retry (one
+    // failure drains in 12 s).
+    let held = auth.login(login(VIEWER.0, VIEWER.1)).await.unwrap_err();
+    assert_eq!(held.code(), Code::ResourceExhausted, "{held:?}");
+    assert!((1..=12).contains(&retry_after(&held)), "{held:?}");
+    // Other users from the same address still sign in.
+    mesh.login(ADMIN).await;
+    // Unknown usernames count against the address: 20 failures in all,
+    // a few more as one drains every 3 s while the hashing takes its time.
+    let mut failures = 5;
+    let held = loop {
+        let name = format!("nobody-{failures}");
+        match auth.login(login(&name, "whatever-it-is")).await {
+            Err(e) if e.code() == Code::Unauthenticated && failures < 40 => failures += 1,
+            other => break other.unwrap_err(),
+        }
+    };
+    assert_eq!(held.code(), Code::ResourceExhausted, "{held:?}");
+    assert!(
+        (20..40).contains(&failures),
+        "held after {failures} failures"
+    );
+    assert!((1..=3).contains(&retry_after(&held)), "{held:?}");
+    let admin = auth.login(login(ADMIN.0, ADMIN.1)).await.unwrap_err();
+    assert_eq!(admin.code(), Code::ResourceExhausted, "{admin:?}");
+}
+
+/// The seconds in "try again in N s".
+fn retry_after(status: &tonic::Status) -> u64 {
+    let message = status.message();
+    let n = message.strip_prefix("too many failed sign-ins; try again in ");
+    let n = n.and_then(|rest| rest.strip_suffix(" s"));
+    n.and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no retry time in {message:?}"))
+}

@@ -53,6 +53,10 @@ export function describeError(e: unknown): string {
 export function describeLoginError(e: unknown): string {
   const err = ConnectError.from(e);
   if (err.code === Code.Unauthenticated) return "Wrong username or password, or the account is disabled.";
+  const wait = /try again in (\d+) s/.exec(err.rawMessage);
+  if (err.code === Code.ResourceExhausted && wait) {
+    return `Too many failed sign-ins. Please wait ${wait[1]} seconds and try again.`;
+  }
   return describeError(e);
 }
 

@@ -29,6 +29,12 @@ describe("API errors in plain words", () => {
     assert.match(describeLoginError(err(Code.Unavailable)), /not reachable/);
   });
 
+  it("says how long to wait after too many failed sign-ins", () => {
+    const held = err(Code.ResourceExhausted, "too many failed sign-ins; try again in 12 s");
+    assert.equal(describeLoginError(held), "Too many failed sign-ins. Please wait 12 seconds and try again.");
+    assert.match(describeLoginError(err(Code.ResourceExhausted, "too busy")), /busy/);
+  });
+
   it("recognises cancellations", () => {
     assert.ok(isCancel(err(Code.Canceled)));
     assert.ok(isCancel(new DOMException("aborted", "AbortError")));

@@ -4,6 +4,7 @@
 pub mod directory;
 pub mod password;
 mod service;
+pub mod throttle;
 pub mod token;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use icc_store::Role;
 pub use directory::{Directory, Standing};
 pub use password::Passwords;
 pub use service::Auth;
+pub use throttle::LoginThrottle;
 pub use token::{TokenError, Tokens};
 
 /// The authenticated caller of a request, put in its extensions by the
@@ -29,4 +31,5 @@ pub struct AuthState {
     pub tokens: Arc<Tokens>,
     pub directory: Arc<Directory>,
     pub passwords: Arc<Passwords>,
+    pub throttle: Arc<LoginThrottle>,
 }

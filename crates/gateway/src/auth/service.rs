@@ -74,12 +74,21 @@ impl AuthService for Auth {
         &self,
         request: Request<pb::LoginRequest>,
     ) -> Result<Response<pb::LoginResponse>, Status> {
+        let address = request.remote_addr().map(|a| a.ip());
         let r = request.into_inner();
         if r.username.is_empty() {
             return Err(invalid_argument("username", "must not be empty"));
         }
         if r.password.is_empty() {
             return Err(invalid_argument("password", "must not be empty"));
+        }
+        let throttle = &self.state.throttle;
+        if let Err(wait) = throttle.check(address, &r.username) {
+            tracing::warn!(username = %r.username, ?address, "login refused: too many failures");
+            return Err(Status::resource_exhausted(format!(
+                "too many failed sign-ins; try again in {} s",
+                wait.as_secs_f64().ceil()
+            )));
         }
         let stored = match self.state.directory.store().get_user(&r.username).await {
             Ok(u) => Some(u),
@@ -92,6 +101,7 @@ impl AuthService for Auth {
             .verify(r.password, stored.as_ref().map(|u| u.password_hash.clone()))
             .await?;
         let Some(u) = stored.filter(|u| ok && !u.disabled) else {
+            throttle.failed(address, &r.username);
             tracing::info!(username = %r.username, "login refused");
             return Err(Status::unauthenticated(BAD_LOGIN));
         };
