@@ -205,6 +205,7 @@ fn routes(
     let inventory = InventoryServiceServer::new(Inventory::new(
         hub.clone(),
         orders.clone(),
+        auth.directory.clone(),
         max,
         stop.clone(),
     ))

@@ -494,3 +494,74 @@ async fn watchers_ride_through_an_upstream_restart() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The next item of a watch that must end with an error: the error.
+async fn ended_with(watch: &mut Watch) -> tonic::Status {
+    loop {
+        let item = tokio::time::timeout(PATIENCE, watch.next())
+            .await
+            .expect("the watch ends in time")
+            .expect("an error before the end");
+        if let Err(status) = item {
+            return status;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_watch_ends_when_its_user_is_disabled_or_its_token_expires() {
+    let mesh = Mesh::start(&[]).await;
+    let skus = seed_products(&mesh, "OUT", 1, 100).await;
+    mesh.inventory_ready().await;
+    let admin = mesh.login(ADMIN).await;
+    let staff = mesh.login(STAFF).await;
+    let mut watch = open(
+        mesh.channel().await,
+        &staff,
+        pb::WatchInventoryRequest::default(),
+    )
+    .await;
+    snapshot(&mut watch).await;
+    // Past a recheck, the watch still delivers.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    orders(mesh.channel().await)
+        .place_order(authed(order("out-1".into(), &[(&skus[0], 1)]), &staff))
+        .await
+        .unwrap();
+    assert!(matches!(next_event(&mut watch).await, Event::Change(_)));
+
+    let disable = pb::UpdateUserRequest {
+        user: Some(pb::User {
+            username: STAFF.0.into(),
+            disabled: true,
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["disabled".into()],
+        }),
+        password: String::new(),
+    };
+    icc_proto::v1::auth_service_client::AuthServiceClient::new(mesh.channel().await)
+        .update_user(authed(disable, &admin))
+        .await
+        .unwrap();
+    let end = ended_with(&mut watch).await;
+    assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
+    assert!(end.message().contains("disabled"), "{end:?}");
+    assert!(watch.next().await.is_none(), "nothing after the error");
+
+    // A token that expires ends its watch too.
+    let short = Mesh::start(&["--token-ttl-s", "3"]).await;
+    short.inventory_ready().await;
+    let viewer = short.login(VIEWER).await;
+    let mut watch = open(
+        short.channel().await,
+        &viewer,
+        pb::WatchInventoryRequest::default(),
+    )
+    .await;
+    snapshot(&mut watch).await;
+    let end = ended_with(&mut watch).await;
+    assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
+    assert!(end.message().contains("expired"), "{end:?}");
+}

@@ -4,6 +4,7 @@
 pub mod directory;
 pub mod password;
 mod service;
+pub mod signed_in;
 pub mod throttle;
 pub mod token;
 
@@ -23,6 +24,8 @@ pub use token::{TokenError, Tokens};
 pub struct Caller {
     pub username: String,
     pub role: Role,
+    /// When the caller's token expires.
+    pub token_expires: chrono::DateTime<chrono::Utc>,
 }
 
 /// Everything the authorize layer and the AuthService share.

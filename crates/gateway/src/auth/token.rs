@@ -12,6 +12,13 @@ const ISSUER: &str = "icc-gateway";
 /// Clock skew tolerated on the expiry, in seconds.
 const LEEWAY_S: u64 = 5;
 
+/// A valid token's user and expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub username: String,
+    pub expires: DateTime<Utc>,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     /// Username.
@@ -75,10 +82,13 @@ impl Tokens {
         )
     }
 
-    /// The username a valid, unexpired token belongs to.
-    pub fn verify(&self, token: &str) -> Result<String, TokenError> {
+    /// Who a valid, unexpired token belongs to, and until when.
+    pub fn verify(&self, token: &str) -> Result<Verified, TokenError> {
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
-            Ok(data) => Ok(data.claims.sub),
+            Ok(data) => Ok(Verified {
+                username: data.claims.sub,
+                expires: DateTime::from_timestamp(data.claims.exp, 0).unwrap_or_default(),
+            }),
             Err(e) if matches!(e.kind(), ErrorKind::ExpiredSignature) => Err(TokenError::Expired),
             Err(_) => Err(TokenError::Invalid),
         }
@@ -111,7 +121,9 @@ mod tests {
         let tokens = Tokens::new(SECRET, Duration::from_secs(60));
         let (token, exp) = tokens.issue("alice", "STAFF");
         assert!(exp > Utc::now());
-        assert_eq!(tokens.verify(&token).unwrap(), "alice");
+        let verified = tokens.verify(&token).unwrap();
+        assert_eq!(verified.username, "alice");
+        assert_eq!(verified.expires, exp);
 
         // Another secret, a flipped signature byte, a changed payload.
         let other = Tokens::new(b"another-secret-another-secret-xx", Duration::from_secs(60));

@@ -14,6 +14,8 @@ use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
 use super::hub::{Hub, HubEvent};
+use crate::auth::signed_in::{RECHECK, while_signed_in};
+use crate::auth::{Caller, Directory};
 use crate::upstream::{BoxStream, Upstream};
 
 /// Longest SKU (as orders-svc).
@@ -26,6 +28,7 @@ pub struct Inventory {
     hub: Arc<Hub>,
     upstream: Arc<Upstream>,
     client: InventoryServiceClient<Channel>,
+    directory: Arc<Directory>,
     stop: CancellationToken,
 }
 
@@ -33,6 +36,7 @@ impl Inventory {
     pub fn new(
         hub: Arc<Hub>,
         upstream: Arc<Upstream>,
+        directory: Arc<Directory>,
         max_message_bytes: usize,
         stop: CancellationToken,
     ) -> Self {
@@ -42,8 +46,71 @@ impl Inventory {
             hub,
             upstream,
             client,
+            directory,
             stop,
         }
+    }
+
+    /// Opens the watch the request asks for.
+    async fn open(
+        &self,
+        request: Request<pb::WatchInventoryRequest>,
+    ) -> Result<BoxStream<pb::WatchInventoryResponse>, Status> {
+        let r = request.get_ref();
+        if r.skus.len() > MAX_SKUS {
+            return Err(invalid_argument("skus", format!("at most {MAX_SKUS} SKUs")));
+        }
+        for (i, sku) in r.skus.iter().enumerate() {
+            check_sku(&format!("skus[{i}]"), sku)?;
+        }
+        if r.resume_after_seq < 0 {
+            return Err(invalid_argument("resume_after_seq", "must not be negative"));
+        }
+        let skus = (!r.skus.is_empty()).then(|| r.skus.iter().cloned().collect::<HashSet<_>>());
+        let mut watch = Watch {
+            hub: self.hub.clone(),
+            skus,
+            live: broadcast::channel(1).1,
+            pending: VecDeque::new(),
+            last: 0,
+            stop: self.stop.clone(),
+            done: false,
+        };
+        if r.resume_after_seq == 0 {
+            if !self.hub.is_ready() {
+                return Err(Status::unavailable(
+                    "live inventory is not available yet; try again shortly",
+                ));
+            }
+            watch.resync();
+            return Ok(watch.into_stream());
+        }
+        if let Some(resumed) = self.hub.resume(r.resume_after_seq) {
+            watch.live = resumed.live;
+            watch.last = resumed.head;
+            watch.pending = resumed
+                .replay
+                .iter()
+                .filter_map(|c| watch.view(c))
+                .collect();
+            return Ok(watch.into_stream());
+        }
+        if !self.hub.is_ready() {
+            return Err(Status::unavailable(
+                "live inventory is not available yet; try again shortly",
+            ));
+        }
+        // Further back than the window, or ahead of the hub: the service
+        // holds every change (and says OUT_OF_RANGE when truly ahead).
+        metrics::counter!("icc_gateway_watch_passthrough_total").increment(1);
+        let client = self.client.clone();
+        let response = self
+            .upstream
+            .server_stream(request, client, |mut c, r| async move {
+                c.watch_inventory(r).await
+            })
+            .await?;
+        Ok(response.into_inner())
     }
 }
 
@@ -171,63 +238,19 @@ impl Watch {
 impl InventoryService for Inventory {
     type WatchInventoryStream = BoxStream<pb::WatchInventoryResponse>;
 
+    /// The watch, ended with UNAUTHENTICATED if its caller signs out
+    /// (disabled, deleted or the token expired) while it is open.
     async fn watch_inventory(
         &self,
         request: Request<pb::WatchInventoryRequest>,
     ) -> Result<Response<Self::WatchInventoryStream>, Status> {
-        let r = request.get_ref();
-        if r.skus.len() > MAX_SKUS {
-            return Err(invalid_argument("skus", format!("at most {MAX_SKUS} SKUs")));
-        }
-        for (i, sku) in r.skus.iter().enumerate() {
-            check_sku(&format!("skus[{i}]"), sku)?;
-        }
-        if r.resume_after_seq < 0 {
-            return Err(invalid_argument("resume_after_seq", "must not be negative"));
-        }
-        let skus = (!r.skus.is_empty()).then(|| r.skus.iter().cloned().collect::<HashSet<_>>());
-        let mut watch = Watch {
-            hub: self.hub.clone(),
-            skus,
-            live: broadcast::channel(1).1,
-            pending: VecDeque::new(),
-            last: 0,
-            stop: self.stop.clone(),
-            done: false,
-        };
-        if r.resume_after_seq == 0 {
-            if !self.hub.is_ready() {
-                return Err(Status::unavailable(
-                    "live inventory is not available yet; try again shortly",
-                ));
-            }
-            watch.resync();
-            return Ok(Response::new(watch.into_stream()));
-        }
-        if let Some(resumed) = self.hub.resume(r.resume_after_seq) {
-            watch.live = resumed.live;
-            watch.last = resumed.head;
-            watch.pending = resumed
-                .replay
-                .iter()
-                .filter_map(|c| watch.view(c))
-                .collect();
-            return Ok(Response::new(watch.into_stream()));
-        }
-        if !self.hub.is_ready() {
-            return Err(Status::unavailable(
-                "live inventory is not available yet; try again shortly",
-            ));
-        }
-        // Further back than the window, or ahead of the hub: the service
-        // holds every change (and says OUT_OF_RANGE when truly ahead).
-        metrics::counter!("icc_gateway_watch_passthrough_total").increment(1);
-        let client = self.client.clone();
-        self.upstream
-            .server_stream(request, client, |mut c, r| async move {
-                c.watch_inventory(r).await
-            })
-            .await
+        let caller = request.extensions().get::<Caller>().cloned();
+        let stream = self.open(request).await?;
+        Ok(Response::new(match caller {
+            Some(caller) => while_signed_in(stream, caller, self.directory.clone(), RECHECK),
+            // Only a gateway without the authorize layer (its unit tests).
+            None => stream,
+        }))
     }
 }
 

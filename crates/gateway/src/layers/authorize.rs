@@ -102,8 +102,8 @@ where
                 "missing token: log in with AuthService/Login and send `authorization: Bearer <token>`",
             ));
         };
-        let username = match self.auth.tokens.verify(token) {
-            Ok(username) => username,
+        let (username, token_expires) = match self.auth.tokens.verify(token) {
+            Ok(v) => (v.username, v.expires),
             Err(e) => return refuse(Status::unauthenticated(e.to_string())),
         };
         // The ready inner service serves this call; a fresh clone waits for
@@ -135,7 +135,11 @@ where
                     role_name(need)
                 ))));
             }
-            request.extensions_mut().insert(Caller { username, role });
+            request.extensions_mut().insert(Caller {
+                username,
+                role,
+                token_expires,
+            });
             inner.call(request).await
         })
     }
