@@ -52,13 +52,22 @@ pub struct Authorize<S> {
 }
 
 /// The bearer token of a request, if it has one.
-fn bearer(request: &HttpRequest) -> Option<&str> {
-    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
+fn bearer(request: &HttpRequest) -> Result<&str, Status> {
+    let Some(value) = request.headers().get(AUTHORIZATION) else {
+        return Err(Status::unauthenticated(
+            "missing token: log in with AuthService/Login and send `authorization: Bearer <token>`",
+        ));
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            Status::unauthenticated("the authorization metadata must be `Bearer <token>`")
+        })
 }
 
 impl<S, E> Service<HttpRequest> for Authorize<S>
@@ -97,10 +106,9 @@ where
         let Access::AtLeast(need) = rule.access else {
             return Box::pin(self.inner.call(request));
         };
-        let Some(token) = bearer(&request) else {
-            return refuse(Status::unauthenticated(
-                "missing token: log in with AuthService/Login and send `authorization: Bearer <token>`",
-            ));
+        let token = match bearer(&request) {
+            Ok(token) => token,
+            Err(status) => return refuse(status),
         };
         let (username, token_expires) = match self.auth.tokens.verify(token) {
             Ok(v) => (v.username, v.expires),
@@ -158,10 +166,21 @@ mod tests {
 
     #[test]
     fn reads_bearer_tokens() {
-        assert_eq!(bearer(&with_auth("Bearer abc.def")), Some("abc.def"));
-        assert_eq!(bearer(&with_auth("bearer  abc ")), Some("abc"));
-        assert_eq!(bearer(&with_auth("Basic abc")), None);
-        assert_eq!(bearer(&with_auth("Bearer ")), None);
-        assert_eq!(bearer(&with_auth("abc")), None);
+        let token = |value: &str| {
+            bearer(&with_auth(value))
+                .map(str::to_owned)
+                .map_err(|s| s.message().to_owned())
+        };
+        assert_eq!(token("Bearer abc.def").as_deref(), Ok("abc.def"));
+        assert_eq!(token("bearer  abc ").as_deref(), Ok("abc"));
+        for malformed in ["Basic abc", "Bearer ", "abc"] {
+            let e = token(malformed).unwrap_err();
+            assert!(e.contains("must be `Bearer <token>`"), "{malformed}: {e}");
+        }
+        let none = http::Request::builder()
+            .body(tonic::body::Body::empty())
+            .unwrap();
+        let e = bearer(&none).unwrap_err();
+        assert!(e.message().starts_with("missing token"), "{e:?}");
     }
 }
