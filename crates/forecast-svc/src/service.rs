@@ -17,9 +17,6 @@ use crate::engine::{BACKTEST_WINDOWS, MAX_HORIZON_DAYS};
 use crate::error::Error;
 use crate::models::ModelChoice;
 
-/// Longest SKU accepted.
-const MAX_SKU_LEN: usize = 64;
-
 /// The gRPC service.
 pub struct Forecasts {
     core: Arc<ForecastCore>,
@@ -180,17 +177,7 @@ pub fn urgency_key(a: &pb::ReorderAdvice) -> String {
 }
 
 fn sku(value: &str) -> Result<String, Status> {
-    if value.is_empty() {
-        return Err(Error::invalid("sku", "must not be empty").into());
-    }
-    if value.len() > MAX_SKU_LEN || value.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(
-            "sku",
-            format!("must be at most {MAX_SKU_LEN} printable characters"),
-        )
-        .into());
-    }
-    Ok(value.to_owned())
+    icc_server::sku("sku", value)
 }
 
 /// A horizon in 1..=365; 0 means `default` when there is one.

@@ -149,6 +149,11 @@ async fn bad_input_gets_precise_codes() {
         &["sku"],
     );
     expect_status(
+        c.get_forecast(req("a b", 7, 0)).await,
+        Code::InvalidArgument,
+        &["sku", "not a valid SKU"],
+    );
+    expect_status(
         c.get_forecast(req("NOPE-9", 7, 0)).await,
         Code::NotFound,
         &["NOPE-9"],

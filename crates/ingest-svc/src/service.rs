@@ -32,9 +32,7 @@ impl Ingest {
 
     /// 404s for a SKU the catalog has never had.
     async fn known_sku(&self, field: &str, sku: &str) -> Result<String, Status> {
-        if sku.is_empty() {
-            return Err(invalid_argument(field, "must not be empty"));
-        }
+        icc_server::sku(field, sku)?;
         self.pipeline
             .store
             .get_product(sku)

@@ -204,6 +204,15 @@ async fn bad_requests_get_precise_codes() {
         ingest.rebuild_facts(rebuild).await.unwrap_err().code(),
         Code::NotFound
     );
+    // A malformed SKU is a bad argument, as at every other service.
+    let rebuild = RebuildFactsRequest {
+        sku: "a b".into(),
+        start_date: date(a),
+        end_date: date(b),
+    };
+    let e = ingest.rebuild_facts(rebuild).await.unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(e.message().starts_with("sku: "), "{e:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -62,11 +62,20 @@ fn new_order(r: &pb::PlaceOrderRequest) -> Result<NewOrder, Status> {
     })
 }
 
+/// An order id: the UUID PlaceOrder gave, in any of the UUID spellings
+/// (read as the hyphenated lower-case one the store keeps).
 fn order_id(field: &str, id: &str) -> Result<String, Status> {
-    if id.is_empty() || id.len() > 64 {
-        return Err(invalid_argument(field, "must be an order id"));
+    if id.is_empty() {
+        return Err(invalid_argument(field, "must not be empty"));
     }
-    Ok(id.to_owned())
+    match uuid::Uuid::try_parse(id) {
+        Ok(uuid) => Ok(uuid.hyphenated().to_string()),
+        Err(_) if id.len() > 64 => Err(invalid_argument(field, "is not an order id (a UUID)")),
+        Err(_) => Err(invalid_argument(
+            field,
+            format!("{id:?} is not an order id (a UUID)"),
+        )),
+    }
 }
 
 fn filter(r: &pb::ListOrdersRequest) -> Result<OrderFilter, Status> {

@@ -4,8 +4,6 @@
 use icc_server::invalid_argument;
 use tonic::Status;
 
-/// Longest SKU.
-pub const MAX_SKU_LEN: usize = 64;
 /// Most units on one order line.
 pub const MAX_LINE_QUANTITY: i64 = 1_000_000;
 /// Most lines in one order.
@@ -15,31 +13,7 @@ pub const MAX_STOCK: i64 = 1_000_000_000;
 /// Largest unit price in minor units.
 pub const MAX_PRICE_MINOR: i64 = 1_000_000_000_000;
 
-/// A SKU: 1 to 64 characters of A-Z a-z 0-9 - _ . starting with a letter or
-/// digit.
-pub fn sku(field: &str, value: &str) -> Result<String, Status> {
-    if value.is_empty() {
-        return Err(invalid_argument(field, "must not be empty"));
-    }
-    if value.len() > MAX_SKU_LEN {
-        return Err(invalid_argument(
-            field,
-            format!("longer than {MAX_SKU_LEN} characters"),
-        ));
-    }
-    let mut chars = value.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
-    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !(first_ok && rest_ok) {
-        return Err(invalid_argument(
-            field,
-            format!(
-                "{value:?} is not a valid SKU (letters, digits, '-', '_' and '.', starting with a letter or digit)"
-            ),
-        ));
-    }
-    Ok(value.to_owned())
-}
+pub use icc_server::sku;
 
 /// Required free text of 1 to `max` characters, trimmed.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Status> {

@@ -150,6 +150,12 @@ async fn get_order_errors() {
         (unknown, Code::NotFound, &[unknown][..]),
         ("", Code::InvalidArgument, &["id"]),
         (&"x".repeat(65), Code::InvalidArgument, &["id"]),
+        (
+            "not-an-id",
+            Code::InvalidArgument,
+            &["id", "not an order id"],
+        ),
+        ("\u{0}", Code::InvalidArgument, &["id", r#""\0""#]),
     ] {
         let r = orders
             .get_order(pb::GetOrderRequest { id: id.into() })
@@ -395,11 +401,13 @@ async fn cancel_order_restores_stock_exactly_once() {
     let cancellations =
         count_movements(&mut catalog, "A-1", 10, MovementReason::Cancellation).await;
     assert_eq!(cancellations, 1);
-    // The other order is untouched.
+    // The other order is untouched (found by any spelling of its id).
     assert_eq!(
         get_order(&mut orders, &other.id).await.status,
         OrderStatus::Placed as i32
     );
+    let shouted = get_order(&mut orders, &other.id.to_uppercase()).await;
+    assert_eq!(shouted.id, other.id);
 
     // Bad input.
     let unknown = "0190f2a4-0000-7000-8000-00000000dead";

@@ -1,12 +1,13 @@
 //! Plumbing every Inventory Command Center server shares, so each service
 //! crate holds only its own logic: tracing set-up, health and reflection,
-//! graceful shutdown, page tokens and the mapping of store errors to gRPC
-//! status codes.
+//! graceful shutdown, page tokens, the SKU rule and the mapping of store
+//! errors to gRPC status codes.
 
 mod oversize;
 pub mod paging;
 mod run;
 mod shutdown;
+mod sku;
 mod status;
 mod telemetry;
 pub mod testing;
@@ -14,6 +15,7 @@ pub mod testing;
 pub use oversize::oversize_as_resource_exhausted;
 pub use run::{SHUTDOWN_GRACE, ServeError, incoming, serve_routes, serve_until};
 pub use shutdown::shutdown_signal;
+pub use sku::{MAX_SKU_LEN, sku};
 pub use status::{internal, invalid_argument, store_status};
 pub use telemetry::init_tracing;
 

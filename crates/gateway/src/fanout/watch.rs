@@ -18,8 +18,6 @@ use crate::auth::signed_in::{RECHECK, while_signed_in};
 use crate::auth::{Caller, Directory};
 use crate::upstream::{BoxStream, Upstream};
 
-/// Longest SKU (as orders-svc).
-const MAX_SKU_LEN: usize = 64;
 /// Most SKUs one watch may name.
 const MAX_SKUS: usize = 1000;
 
@@ -61,7 +59,7 @@ impl Inventory {
             return Err(invalid_argument("skus", format!("at most {MAX_SKUS} SKUs")));
         }
         for (i, sku) in r.skus.iter().enumerate() {
-            check_sku(&format!("skus[{i}]"), sku)?;
+            icc_server::sku(&format!("skus[{i}]"), sku)?;
         }
         if r.resume_after_seq < 0 {
             return Err(invalid_argument("resume_after_seq", "must not be negative"));
@@ -111,24 +109,6 @@ impl Inventory {
             })
             .await?;
         Ok(response.into_inner())
-    }
-}
-
-fn check_sku(field: &str, sku: &str) -> Result<(), Status> {
-    let mut chars = sku.chars();
-    let ok = !sku.is_empty()
-        && sku.len() <= MAX_SKU_LEN
-        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid_argument(
-            field,
-            format!(
-                "{sku:?} is not a valid SKU (1 to {MAX_SKU_LEN} letters, digits, '-', '_' and '.', starting with a letter or digit)"
-            ),
-        ))
     }
 }
 
