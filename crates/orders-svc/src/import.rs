@@ -1,7 +1,8 @@
 //! Parsing of the product CSV that ImportProducts receives.
 //!
-//! Header (any column order): `sku,name,category,unit_price_minor` required,
-//! `on_hand,low_stock_threshold` optional (0 when absent or empty). Each bad
+//! Header (any column order, any letter case, each column once):
+//! `sku,name,category,unit_price_minor` required, `on_hand,low_stock_threshold`
+//! optional (0 when absent or empty). Each bad
 //! row is reported with its line number and the reason; good rows are kept.
 
 use std::collections::HashMap;
@@ -40,20 +41,25 @@ pub fn parse(csv_bytes: &[u8]) -> Result<Parsed, Status> {
             "the document is empty; expected a header line",
         ));
     }
-    let columns: HashMap<&str, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name, i))
-        .collect();
+    let names: Vec<String> = header.iter().map(str::to_ascii_lowercase).collect();
+    let mut columns: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        if columns.insert(name, i).is_some() {
+            return Err(invalid_argument(
+                "csv",
+                format!("the column {name:?} appears twice in the header"),
+            ));
+        }
+    }
     if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(*c)) {
         return Err(invalid_argument(
             "csv",
             format!("the header lacks the required column {missing:?}"),
         ));
     }
-    if let Some(unknown) = header
+    if let Some(unknown) = names
         .iter()
-        .find(|c| !REQUIRED.contains(c) && !OPTIONAL.contains(c))
+        .find(|c| !REQUIRED.contains(&c.as_str()) && !OPTIONAL.contains(&c.as_str()))
     {
         return Err(invalid_argument(
             "csv",
@@ -223,6 +229,7 @@ mod tests {
             "",
             "sku,name\nA,B\n",
             "sku,name,category,unit_price_minor,colour\n",
+            "sku,name,category,unit_price_minor,SKU\nA,B,C,1,D\n",
         ] {
             assert_eq!(
                 parse(doc.as_bytes()).unwrap_err().code(),
@@ -230,5 +237,19 @@ mod tests {
                 "{doc:?}"
             );
         }
+        let twice = parse(b"sku,sku,name,category,unit_price_minor\n").unwrap_err();
+        assert!(
+            twice.message().contains("\"sku\" appears twice"),
+            "{twice:?}"
+        );
+    }
+
+    #[test]
+    fn header_names_are_read_in_any_letter_case() {
+        let parsed =
+            parse(b"SKU,Name,Category,Unit_Price_Minor,On_Hand\nA-1,Apple,Fruit,120,5\n").unwrap();
+        assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+        let (line, apple) = &parsed.rows[0];
+        assert_eq!((*line, apple.sku.as_str(), apple.initial_stock), (2, "A-1", 5));
     }
 }
