@@ -189,10 +189,11 @@ impl ImportRows {
     /// The import's source, which every message must name alike.
     fn source(&mut self, name: &str) -> Result<&str, Status> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.contains(':') {
+        let bad_char = |c: char| c == ':' || c.is_control();
+        if name.is_empty() || name.chars().count() > 200 || name.contains(bad_char) {
             return Err(invalid_argument(
                 "source",
-                "must be 1 to 200 characters without ':'",
+                "must be 1 to 200 characters without ':' or control characters",
             ));
         }
         if self.source.as_deref().is_some_and(|s| s != name) {

@@ -177,6 +177,13 @@ async fn bad_requests_get_precise_codes() {
         .await
         .unwrap_err();
     assert_eq!(no_source.code(), Code::InvalidArgument);
+    for bad in ["a:b", "a\nb"] {
+        let e = import(&mut ingest, bad, vec![vec![row(a, "Q", 1)]])
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{bad:?}");
+        assert!(e.message().starts_with("source: "), "{e:?}");
+    }
     let mixed = vec![
         ImportSalesHistoryRequest {
             source: "one".into(),

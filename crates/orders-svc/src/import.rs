@@ -214,13 +214,12 @@ mod tests {
         let csv = "sku,name,category,unit_price_minor\r\nA,Apple,Fruit,1\r\nB,Banana,Fruit,x\r\n\"C\",\"Cherry\nred\",Fruit,2\r\nD,Date,Fruit,y\r\n";
         let parsed = parse(csv.as_bytes()).unwrap();
         let lines: Vec<_> = parsed.rejected.iter().map(|r| r.line).collect();
-        assert_eq!(
-            lines,
-            vec![3, 6],
-            "the quoted newline in row C counts as a line"
-        );
+        // Row C's name holds a line break (refused: names are one line),
+        // and that line break counts as a line: row D is on line 6.
+        assert_eq!(lines, vec![3, 4, 6]);
+        assert!(parsed.rejected[1].reason.starts_with("name: "));
         let good: Vec<_> = parsed.rows.iter().map(|(l, _)| *l).collect();
-        assert_eq!(good, vec![2, 4]);
+        assert_eq!(good, vec![2]);
     }
 
     #[test]
@@ -250,6 +249,9 @@ mod tests {
             parse(b"SKU,Name,Category,Unit_Price_Minor,On_Hand\nA-1,Apple,Fruit,120,5\n").unwrap();
         assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
         let (line, apple) = &parsed.rows[0];
-        assert_eq!((*line, apple.sku.as_str(), apple.initial_stock), (2, "A-1", 5));
+        assert_eq!(
+            (*line, apple.sku.as_str(), apple.initial_stock),
+            (2, "A-1", 5)
+        );
     }
 }

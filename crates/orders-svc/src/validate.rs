@@ -16,15 +16,33 @@ pub const MAX_PRICE_MINOR: i64 = 1_000_000_000_000;
 pub use icc_server::sku;
 
 /// Required free text of 1 to `max` characters, trimmed.
+/// One line: no control characters at all (a name or a category).
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Status> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(invalid_argument(field, "must not be empty"));
     }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format(c))
+    {
+        return Err(invalid_argument(
+            field,
+            "must be one line of visible text (no control or formatting characters)",
+        ));
+    }
     optional_text(field, trimmed, max)
 }
 
-/// Optional free text of at most `max` characters.
+/// Zero-width and direction-changing characters, which make a name look
+/// like another (a byte order mark, U+200B-U+200F, U+202A-U+202E,
+/// U+2060-U+2064, U+2066-U+2069).
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Optional free text of at most `max` characters; line breaks and tabs
+/// allowed (a note).
 pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, Status> {
     if value.chars().count() > max {
         return Err(invalid_argument(
@@ -119,6 +137,14 @@ mod tests {
         assert!(text("name", "   ", 10).is_err());
         assert!(text("name", "12345678901", 10).is_err());
         assert!(optional_text("note", "a\u{0}b", 10).is_err());
+        assert_eq!(optional_text("note", "a\nb\tc", 10).unwrap(), "a\nb\tc");
+        for one_line in ["a\nb", "a\tb", "a\u{200B}b", "\u{FEFF}Pasta", "a\u{202E}b"] {
+            let e = text("name", one_line, 10).unwrap_err();
+            assert!(
+                e.message().contains("one line of visible text"),
+                "{one_line:?}: {e:?}"
+            );
+        }
         assert_eq!(idempotency_key("k", "", false).unwrap(), None);
         assert!(idempotency_key("k", "", true).is_err());
         assert!(idempotency_key("k", &"x".repeat(129), false).is_err());
