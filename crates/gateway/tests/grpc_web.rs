@@ -482,6 +482,10 @@ async fn static_files_and_cors() {
     let route = get(addr, "/inventory/TEA-001", None).await;
     assert_eq!(route.status(), 200);
     assert!(String::from_utf8_lossy(route.body()).contains("<title>ICC</title>"));
+    // A file the build does not have is not found, not the page.
+    for missing in ["/assets/gone.js", "/.env", "/favicon.ico"] {
+        assert_eq!(get(addr, missing, None).await.status(), 404, "{missing}");
+    }
 
     let allowed = preflight(addr, "http://ui.example:5173").await;
     assert_eq!(
