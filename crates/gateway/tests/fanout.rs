@@ -509,7 +509,7 @@ async fn ended_with(watch: &mut Watch) -> tonic::Status {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_watch_ends_when_its_user_is_disabled_or_its_token_expires() {
+async fn a_watch_ends_when_its_user_is_disabled_its_password_changes_or_its_token_expires() {
     let mesh = Mesh::start(&[]).await;
     let skus = seed_products(&mesh, "OUT", 1, 100).await;
     mesh.inventory_ready().await;
@@ -549,6 +549,33 @@ async fn a_watch_ends_when_its_user_is_disabled_or_its_token_expires() {
     assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
     assert!(end.message().contains("disabled"), "{end:?}");
     assert!(watch.next().await.is_none(), "nothing after the error");
+
+    // So does a password change.
+    let viewer = mesh.login(VIEWER).await;
+    let mut watch = open(
+        mesh.channel().await,
+        &viewer,
+        pb::WatchInventoryRequest::default(),
+    )
+    .await;
+    snapshot(&mut watch).await;
+    let new_password = pb::UpdateUserRequest {
+        user: Some(pb::User {
+            username: VIEWER.0.into(),
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["password".into()],
+        }),
+        password: "another-viewer-password".into(),
+    };
+    icc_proto::v1::auth_service_client::AuthServiceClient::new(mesh.channel().await)
+        .update_user(authed(new_password, &admin))
+        .await
+        .unwrap();
+    let end = ended_with(&mut watch).await;
+    assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
+    assert!(end.message().contains("password has changed"), "{end:?}");
 
     // A token that expires ends its watch too.
     let short = Mesh::start(&["--token-ttl-s", "3"]).await;

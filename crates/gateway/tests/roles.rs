@@ -127,7 +127,7 @@ async fn every_rpc_with_every_credential() {
         b"another-secret-another-secret-another",
         Duration::from_secs(3600),
     )
-    .issue(ADMIN.0, "ADMIN")
+    .issue(ADMIN.0, "ADMIN", 0)
     .0;
 
     let creds = [
@@ -399,7 +399,12 @@ async fn user_management_and_disabled_users() {
         .unwrap_err();
     assert_eq!(demoted.code(), Code::PermissionDenied);
 
-    // A password change: the old one stops working, the new one works.
+    // A password change: the old one stops working, the new one works,
+    // and tokens issued before it are signed out.
+    let before = mesh.login(VIEWER).await;
+    auth.get_current_user(authed(pb::GetCurrentUserRequest {}, &before))
+        .await
+        .unwrap();
     auth.update_user(authed(
         pb::UpdateUserRequest {
             user: Some(pb::User {
@@ -421,7 +426,19 @@ async fn user_management_and_disabled_users() {
         .await
         .is_err()
     );
-    mesh.login((VIEWER.0, "a-brand-new-password")).await;
+    let after = mesh.login((VIEWER.0, "a-brand-new-password")).await;
+    let signed_out = auth
+        .get_current_user(authed(pb::GetCurrentUserRequest {}, &before))
+        .await
+        .unwrap_err();
+    assert_eq!(signed_out.code(), Code::Unauthenticated);
+    assert!(
+        signed_out.message().contains("password has changed"),
+        "{signed_out:?}"
+    );
+    auth.get_current_user(authed(pb::GetCurrentUserRequest {}, &after))
+        .await
+        .unwrap();
 
     // An admin cannot lock themselves out.
     let myself = auth

@@ -19,7 +19,12 @@ const CACHE_TTL: Duration = Duration::from_secs(2);
 /// What a token's user may do right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    Active(Role),
+    /// Signed-in users may act in `role` with tokens that carry
+    /// `password_stamp` (a token from before a password change does not).
+    Active {
+        role: Role,
+        password_stamp: u64,
+    },
     Disabled,
     /// The user no longer exists.
     Unknown,
@@ -52,7 +57,10 @@ impl Directory {
         }
         let standing = match self.store.get_user(username).await {
             Ok(u) if u.disabled => Standing::Disabled,
-            Ok(u) => Standing::Active(u.role),
+            Ok(u) => Standing::Active {
+                role: u.role,
+                password_stamp: password::stamp(&u.password_hash),
+            },
             Err(StoreError::NotFound(_)) => Standing::Unknown,
             Err(e) => return Err(icc_server::store_status(e)),
         };

@@ -18,6 +18,10 @@ pub use service::Auth;
 pub use throttle::LoginThrottle;
 pub use token::{TokenError, Tokens};
 
+/// Why a token issued before its user's password changed is refused.
+pub const PASSWORD_CHANGED: &str =
+    "the password has changed since this token was issued; log in again";
+
 /// The authenticated caller of a request, put in its extensions by the
 /// authorize layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +30,8 @@ pub struct Caller {
     pub role: Role,
     /// When the caller's token expires.
     pub token_expires: chrono::DateTime<chrono::Utc>,
+    /// The password stamp the token was issued with.
+    pub password_stamp: u64,
 }
 
 /// Everything the authorize layer and the AuthService share.

@@ -85,6 +85,17 @@ fn closed() -> Status {
     Status::unavailable("the gateway is shutting down")
 }
 
+/// A short fingerprint of a stored password hash. Tokens carry their
+/// user's, so that a password change signs out the tokens issued before
+/// it: the hash, salt included, is new with every password.
+pub fn stamp(phc: &str) -> u64 {
+    use blake2::{Blake2b512, Digest};
+    let digest = Blake2b512::digest(phc.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
+}
+
 /// Checks a new password's length; the message never contains it.
 pub fn check_new(field: &str, password: &str) -> Result<(), Status> {
     let n = password.chars().count();

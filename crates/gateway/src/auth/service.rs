@@ -9,7 +9,7 @@ use icc_store::{Role, StoreError, UserPatch, UserRecord};
 use tonic::{Request, Response, Status};
 
 use super::directory::check_username;
-use super::password::check_new;
+use super::password::{self, check_new};
 use super::{AuthState, Caller};
 use crate::policy::role_name;
 
@@ -105,7 +105,11 @@ impl AuthService for Auth {
             tracing::info!(username = %r.username, "login refused");
             return Err(Status::unauthenticated(BAD_LOGIN));
         };
-        let (token, expire) = self.state.tokens.issue(&u.username, role_name(u.role));
+        let stamp = password::stamp(&u.password_hash);
+        let (token, expire) = self
+            .state
+            .tokens
+            .issue(&u.username, role_name(u.role), stamp);
         tracing::info!(username = %u.username, role = role_name(u.role), "logged in");
         Ok(Response::new(pb::LoginResponse {
             access_token: token,

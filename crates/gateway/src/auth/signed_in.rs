@@ -2,9 +2,9 @@
 //!
 //! The authorize layer checks a call when it opens; a live stream can stay
 //! open for hours after. So the gateway's own streams recheck their caller
-//! as often as the user directory refreshes: once the token has expired, or
-//! the user is disabled or deleted, the stream ends with UNAUTHENTICATED,
-//! as every new call of that token would.
+//! as often as the user directory refreshes: once the token has expired,
+//! the user's password has changed, or the user is disabled or deleted, the
+//! stream ends with UNAUTHENTICATED, as every new call of that token would.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,7 +70,13 @@ async fn signed_in(caller: &Caller, directory: &Directory) -> Result<(), Status>
         ));
     }
     match directory.standing(username).await {
-        Ok(Standing::Active(_)) => Ok(()),
+        Ok(Standing::Active { password_stamp, .. }) if password_stamp == caller.password_stamp => {
+            Ok(())
+        }
+        Ok(Standing::Active { .. }) => {
+            tracing::info!(username, "stream ended: the password changed");
+            Err(Status::unauthenticated(super::PASSWORD_CHANGED))
+        }
         Ok(Standing::Disabled) => {
             tracing::info!(username, "stream ended: the user is disabled");
             Err(Status::unauthenticated("the user is disabled"))

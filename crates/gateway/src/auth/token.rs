@@ -17,6 +17,8 @@ const LEEWAY_S: u64 = 5;
 pub struct Verified {
     pub username: String,
     pub expires: DateTime<Utc>,
+    /// The password stamp it was issued with.
+    pub password_stamp: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -29,6 +31,10 @@ struct Claims {
     iss: String,
     iat: i64,
     exp: i64,
+    /// The user's password stamp when it was issued
+    /// ([`super::password::stamp`]); 0 in tokens from before stamps.
+    #[serde(default)]
+    pwd: u64,
 }
 
 /// Why a token was refused. Messages say what to do, never echo the token.
@@ -62,8 +68,14 @@ impl Tokens {
         }
     }
 
-    /// A token for `username`, and when it expires.
-    pub fn issue(&self, username: &str, role: &str) -> (String, DateTime<Utc>) {
+    /// A token for `username` (whose password has `password_stamp`), and
+    /// when it expires.
+    pub fn issue(
+        &self,
+        username: &str,
+        role: &str,
+        password_stamp: u64,
+    ) -> (String, DateTime<Utc>) {
         let now = Utc::now();
         let exp = now + self.ttl;
         let claims = Claims {
@@ -72,6 +84,7 @@ impl Tokens {
             iss: ISSUER.to_owned(),
             iat: now.timestamp(),
             exp: exp.timestamp(),
+            pwd: password_stamp,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             // HS256 over serializable claims cannot fail.
@@ -88,6 +101,7 @@ impl Tokens {
             Ok(data) => Ok(Verified {
                 username: data.claims.sub,
                 expires: DateTime::from_timestamp(data.claims.exp, 0).unwrap_or_default(),
+                password_stamp: data.claims.pwd,
             }),
             Err(e) if matches!(e.kind(), ErrorKind::ExpiredSignature) => Err(TokenError::Expired),
             Err(_) => Err(TokenError::Invalid),
@@ -104,6 +118,7 @@ impl Tokens {
             iss: ISSUER.to_owned(),
             iat: (exp - self.ttl).timestamp(),
             exp: exp.timestamp(),
+            pwd: 0,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing")
@@ -119,11 +134,11 @@ mod tests {
     #[test]
     fn round_trips_and_refuses_tampering() {
         let tokens = Tokens::new(SECRET, Duration::from_secs(60));
-        let (token, exp) = tokens.issue("alice", "STAFF");
+        let (token, exp) = tokens.issue("alice", "STAFF", 42);
         assert!(exp > Utc::now());
         let verified = tokens.verify(&token).unwrap();
         assert_eq!(verified.username, "alice");
-        assert_eq!(verified.expires, exp);
+        assert_eq!((verified.expires, verified.password_stamp), (exp, 42));
 
         // Another secret, a flipped signature byte, a changed payload.
         let other = Tokens::new(b"another-secret-another-secret-xx", Duration::from_secs(60));

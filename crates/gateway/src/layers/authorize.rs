@@ -17,7 +17,7 @@ use tonic::Status;
 use tower::{Layer, Service};
 
 use super::{HttpRequest, HttpResponse, ResponseFuture, is_grpc, status_response};
-use crate::auth::{AuthState, Caller, Standing};
+use crate::auth::{AuthState, Caller, PASSWORD_CHANGED, Standing};
 use crate::policy::{self, Access, Rule, role_name};
 
 /// Longest path echoed in an UNIMPLEMENTED message.
@@ -110,8 +110,8 @@ where
             Ok(token) => token,
             Err(status) => return refuse(status),
         };
-        let (username, token_expires) = match self.auth.tokens.verify(token) {
-            Ok(v) => (v.username, v.expires),
+        let (username, token_expires, password_stamp) = match self.auth.tokens.verify(token) {
+            Ok(v) => (v.username, v.expires, v.password_stamp),
             Err(e) => return refuse(Status::unauthenticated(e.to_string())),
         };
         // The ready inner service serves this call; a fresh clone waits for
@@ -121,7 +121,13 @@ where
         let directory = self.auth.directory.clone();
         Box::pin(async move {
             let role = match directory.standing(&username).await {
-                Ok(Standing::Active(role)) => role,
+                Ok(Standing::Active {
+                    role,
+                    password_stamp: current,
+                }) if current == password_stamp => role,
+                Ok(Standing::Active { .. }) => {
+                    return Ok(status_response(Status::unauthenticated(PASSWORD_CHANGED)));
+                }
                 Ok(Standing::Disabled) => {
                     return Ok(status_response(Status::unauthenticated(
                         "the user is disabled",
@@ -147,6 +153,7 @@ where
                 username,
                 role,
                 token_expires,
+                password_stamp,
             });
             inner.call(request).await
         })
