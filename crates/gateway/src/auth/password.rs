@@ -105,6 +105,12 @@ pub fn check_new(field: &str, password: &str) -> Result<(), Status> {
             format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters, got {n}"),
         ));
     }
+    if password.trim().is_empty() {
+        return Err(icc_server::invalid_argument(
+            field,
+            "must not be only spaces",
+        ));
+    }
     Ok(())
 }
 
@@ -240,6 +246,7 @@ mod tests {
     fn new_passwords_need_twelve_characters() {
         assert!(check_new("password", "short").is_err());
         assert!(check_new("password", "twelve chars").is_ok());
+        assert!(check_new("password", &" ".repeat(12)).is_err());
         let e = check_new("password", &"x".repeat(129)).unwrap_err();
         assert!(e.message().starts_with("password:") && !e.message().contains("xxx"));
     }
