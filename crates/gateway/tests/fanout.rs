@@ -508,6 +508,33 @@ async fn ended_with(watch: &mut Watch) -> tonic::Status {
     }
 }
 
+/// A watch of everything, past its snapshot.
+async fn watch_all(mesh: &Mesh, token: &str) -> Watch {
+    let request = pb::WatchInventoryRequest::default();
+    let mut watch = open(mesh.channel().await, token, request).await;
+    snapshot(&mut watch).await;
+    watch
+}
+
+/// UpdateUser of `username`'s `field` (disabled: true, or the password).
+async fn update_user(mesh: &Mesh, admin: &str, username: &str, field: &str, password: &str) {
+    let request = pb::UpdateUserRequest {
+        user: Some(pb::User {
+            username: username.into(),
+            disabled: field == "disabled",
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec![field.into()],
+        }),
+        password: password.into(),
+    };
+    icc_proto::v1::auth_service_client::AuthServiceClient::new(mesh.channel().await)
+        .update_user(authed(request, admin))
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_watch_ends_when_its_user_is_disabled_its_password_changes_or_its_token_expires() {
     let mesh = Mesh::start(&[]).await;
@@ -515,13 +542,7 @@ async fn a_watch_ends_when_its_user_is_disabled_its_password_changes_or_its_toke
     mesh.inventory_ready().await;
     let admin = mesh.login(ADMIN).await;
     let staff = mesh.login(STAFF).await;
-    let mut watch = open(
-        mesh.channel().await,
-        &staff,
-        pb::WatchInventoryRequest::default(),
-    )
-    .await;
-    snapshot(&mut watch).await;
+    let mut watch = watch_all(&mesh, &staff).await;
     // Past a recheck, the watch still delivers.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     orders(mesh.channel().await)
@@ -530,21 +551,7 @@ async fn a_watch_ends_when_its_user_is_disabled_its_password_changes_or_its_toke
         .unwrap();
     assert!(matches!(next_event(&mut watch).await, Event::Change(_)));
 
-    let disable = pb::UpdateUserRequest {
-        user: Some(pb::User {
-            username: STAFF.0.into(),
-            disabled: true,
-            ..Default::default()
-        }),
-        update_mask: Some(prost_types::FieldMask {
-            paths: vec!["disabled".into()],
-        }),
-        password: String::new(),
-    };
-    icc_proto::v1::auth_service_client::AuthServiceClient::new(mesh.channel().await)
-        .update_user(authed(disable, &admin))
-        .await
-        .unwrap();
+    update_user(&mesh, &admin, STAFF.0, "disabled", "").await;
     let end = ended_with(&mut watch).await;
     assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
     assert!(end.message().contains("disabled"), "{end:?}");
@@ -552,27 +559,15 @@ async fn a_watch_ends_when_its_user_is_disabled_its_password_changes_or_its_toke
 
     // So does a password change.
     let viewer = mesh.login(VIEWER).await;
-    let mut watch = open(
-        mesh.channel().await,
-        &viewer,
-        pb::WatchInventoryRequest::default(),
+    let mut watch = watch_all(&mesh, &viewer).await;
+    update_user(
+        &mesh,
+        &admin,
+        VIEWER.0,
+        "password",
+        "another-viewer-password",
     )
     .await;
-    snapshot(&mut watch).await;
-    let new_password = pb::UpdateUserRequest {
-        user: Some(pb::User {
-            username: VIEWER.0.into(),
-            ..Default::default()
-        }),
-        update_mask: Some(prost_types::FieldMask {
-            paths: vec!["password".into()],
-        }),
-        password: "another-viewer-password".into(),
-    };
-    icc_proto::v1::auth_service_client::AuthServiceClient::new(mesh.channel().await)
-        .update_user(authed(new_password, &admin))
-        .await
-        .unwrap();
     let end = ended_with(&mut watch).await;
     assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
     assert!(end.message().contains("password has changed"), "{end:?}");
@@ -581,13 +576,7 @@ async fn a_watch_ends_when_its_user_is_disabled_its_password_changes_or_its_toke
     let short = Mesh::start(&["--token-ttl-s", "3"]).await;
     short.inventory_ready().await;
     let viewer = short.login(VIEWER).await;
-    let mut watch = open(
-        short.channel().await,
-        &viewer,
-        pb::WatchInventoryRequest::default(),
-    )
-    .await;
-    snapshot(&mut watch).await;
+    let mut watch = watch_all(&short, &viewer).await;
     let end = ended_with(&mut watch).await;
     assert_eq!(end.code(), tonic::Code::Unauthenticated, "{end:?}");
     assert!(end.message().contains("expired"), "{end:?}");
