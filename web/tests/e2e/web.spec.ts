@@ -59,13 +59,23 @@ describe("web UI", { timeout: 300_000 }, () => {
     await mesh?.stop();
   });
 
-  it("refuses a wrong password in plain words, then logs in to the dashboard", async () => {
+  it("refuses a wrong password in plain words, says how long to wait after too many, then logs in to the dashboard", async () => {
     const { page } = staff;
     await page.goto(`${mesh.url}/`);
     await page.getByLabel("Username").fill(mesh.users.staff.username);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Log in" }).click();
     await textUntil(page.getByRole("alert"), (t) => t.includes("Wrong username or password"));
+
+    // After five failures for one username, the gateway holds it for a while
+    // and the page says how long.
+    for (let i = 0; i < 5; i++) {
+      await assert.rejects(login(mesh.url, "intruder", "not-the-password"), (e) => ConnectError.from(e).code === Code.Unauthenticated);
+    }
+    await page.getByLabel("Username").fill("intruder");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await textUntil(page.getByRole("alert"), (t) => /Too many failed sign-ins\. Please wait \d+ seconds/.test(t));
 
     await logIn(page, mesh.url, mesh.users.staff.username, mesh.users.staff.password);
     await textUntil(page.getByTestId("stat-skus"), (t) => t.includes("3"));
