@@ -535,6 +535,11 @@ async fn failed_sign_ins_are_rationed_per_username_and_address() {
         username: username.into(),
         password: password.into(),
     };
+    // Usernames and passwords longer than any are refused before hashing.
+    let long = auth.login(login(&"x".repeat(65), "whatever-it-is")).await;
+    assert_eq!(code(&long), Code::InvalidArgument);
+    let long = auth.login(login(VIEWER.0, &"x".repeat(129))).await;
+    assert_eq!(code(&long), Code::InvalidArgument);
     // Five wrong passwords for the viewer are told as such...
     for _ in 0..5 {
         let wrong = auth.login(login(VIEWER.0, "not-the-password")).await;

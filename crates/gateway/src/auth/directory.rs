@@ -79,13 +79,16 @@ impl Directory {
     }
 }
 
+/// Longest username.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
 /// A username: 3 to 64 characters from a-z, 0-9, '.', '_' and '-'.
 pub fn check_username(field: &str, name: &str) -> Result<(), Status> {
     let n = name.chars().count();
-    if !(3..=64).contains(&n) {
+    if !(3..=MAX_USERNAME_CHARS).contains(&n) {
         return Err(icc_server::invalid_argument(
             field,
-            format!("must be 3 to 64 characters, got {n}"),
+            format!("must be 3 to {MAX_USERNAME_CHARS} characters, got {n}"),
         ));
     }
     if !name

@@ -8,8 +8,8 @@ use icc_server::{invalid_argument, store_status};
 use icc_store::{Role, StoreError, UserPatch, UserRecord};
 use tonic::{Request, Response, Status};
 
-use super::directory::check_username;
-use super::password::{self, check_new};
+use super::directory::{MAX_USERNAME_CHARS, check_username};
+use super::password::{self, MAX_PASSWORD_CHARS, check_new};
 use super::{AuthState, Caller};
 use crate::policy::role_name;
 
@@ -81,6 +81,20 @@ impl AuthService for Auth {
         }
         if r.password.is_empty() {
             return Err(invalid_argument("password", "must not be empty"));
+        }
+        // No user or password is longer; refused before they are hashed or
+        // kept in the throttle's buckets.
+        if r.username.chars().count() > MAX_USERNAME_CHARS {
+            return Err(invalid_argument(
+                "username",
+                format!("longer than {MAX_USERNAME_CHARS} characters"),
+            ));
+        }
+        if r.password.chars().count() > MAX_PASSWORD_CHARS {
+            return Err(invalid_argument(
+                "password",
+                format!("longer than {MAX_PASSWORD_CHARS} characters"),
+            ));
         }
         let throttle = &self.state.throttle;
         if let Err(wait) = throttle.check(address, &r.username) {

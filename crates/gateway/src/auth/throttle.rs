@@ -6,9 +6,9 @@
 //! bucket of failures: a failure adds one, and the bucket drains one every
 //! `drain`. While a bucket is full, sign-ins from that address (or for
 //! that username from it) are refused at once, before any hashing. Only
-//! failures count, so people who type their password right are never
-//! held up; and a username's bucket is per address, so a stranger's
-//! guesses cannot lock its owner out.
+//! failures count, so a user's own correct logins never fill a bucket; and
+//! a username's bucket is per address, so a stranger's guesses from
+//! elsewhere cannot lock its owner out.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
