@@ -2,15 +2,15 @@
 //!
 //! Hashing is deliberately slow and memory-hungry (argon2id's default 19
 //! MiB), so it runs a few at a time on threads of its own: a burst of
-//! logins cannot starve the async workers or exhaust memory. Its own
-//! threads rather than the blocking pool's, because the allocator keeps
-//! what a thread freed for that thread's arena: hashing on the pool's
-//! short-lived threads left up to a hash's memory behind in each of many
-//! arenas (the gateway grew by some 200 MiB per burst of 40 logins).
-
-use std::sync::Arc;
+//! logins cannot starve the async workers or exhaust memory. Each of those
+//! threads reuses one working memory for every hash. Allocating it afresh
+//! per hash, as `Argon2::hash_password` does, grew the gateway by some 200
+//! MiB per burst of 40 logins, never given back: after the first 19 MiB
+//! block is freed, glibc raises its mmap threshold and serves the next ones
+//! from the heap, which they fragment.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use argon2::password_hash::{self, Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
