@@ -186,6 +186,22 @@ impl ImportRows {
         Ok(batch)
     }
 
+    /// The rejection of the row that offered what an earlier import of
+    /// this source stored as `kept` (same sku and day), with other values.
+    fn conflict_with_earlier_import(&self, kept: &SalesEvent) -> pb::RowRejection {
+        let key = (kept.sku.clone(), kept.business_day);
+        let line = self.seen.get(&key).map_or(0, |&(row, ..)| row);
+        pb::RowRejection {
+            line,
+            sku: kept.sku.clone(),
+            reason: format!(
+                "an earlier import of this source stored {} units and revenue {} for this sku \
+                 and date; imported history is kept as first imported",
+                kept.units, kept.revenue_minor
+            ),
+        }
+    }
+
     /// The import's source, which every message must name alike.
     fn source(&mut self, name: &str) -> Result<&str, Status> {
         let name = name.trim();
@@ -261,13 +277,19 @@ impl IngestService for Ingest {
                 .apply_sales_events(batch)
                 .await
                 .map_err(store_status)?;
+            let conflicting = applied.conflicting.len() as i64;
+            for kept in &applied.conflicting {
+                report.reject(rows.conflict_with_earlier_import(kept));
+            }
             report.accepted_count += applied.inserted as i64;
-            report.duplicate_count += offered - applied.inserted as i64;
+            report.duplicate_count += offered - applied.inserted as i64 - conflicting;
             touched.extend(applied.touched);
         }
         if rows.source.is_none() {
             return Err(invalid_argument("source", "the import sent no messages"));
         }
+        // Conflicts with earlier imports are found batch by batch.
+        report.rejected.sort_by_key(|r| r.line);
         self.pipeline
             .refresh_features(earliest_per_sku(touched))
             .await

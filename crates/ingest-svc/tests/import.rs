@@ -118,6 +118,21 @@ async fn rows_are_validated_one_by_one_and_a_second_import_adds_nothing() {
         (0, 1),
         "same source twice stores nothing new"
     );
+    // A different value for a stored row is refused and said so.
+    let corrected = vec![vec![row(d - Days::new(1), "H", 2), row(d, "H", 7)]];
+    let corrected = import(&mut ingest, "shop-export", corrected).await.unwrap();
+    assert_eq!(
+        (corrected.accepted_count, corrected.duplicate_count),
+        (1, 0)
+    );
+    assert_eq!(corrected.rejected_count, 1);
+    let r = &corrected.rejected[0];
+    assert_eq!((r.line, r.sku.as_str()), (2, "H"));
+    assert!(
+        r.reason.contains("stored 4 units and revenue 400"),
+        "{}",
+        r.reason
+    );
     let days = ingest
         .get_daily_sales(GetDailySalesRequest {
             sku: "H".into(),

@@ -64,6 +64,36 @@ pub struct AppliedEvents {
     pub inserted: usize,
     /// Every (sku, business day) the batch touches, new or not, sorted.
     pub touched: Vec<(String, NaiveDate)>,
+    /// The stored events of ids the log held before this batch with
+    /// other facts ([`SalesEvent::same_facts`]), in batch order: they are
+    /// kept, as the log is immutable, and the caller can say so.
+    pub conflicting: Vec<SalesEvent>,
+}
+
+impl SalesEvent {
+    /// Whether `other` counts the same in the daily facts: the same SKU,
+    /// day, units, revenue and order count.
+    pub fn same_facts(&self, other: &SalesEvent) -> bool {
+        (
+            &self.sku,
+            self.business_day,
+            self.units,
+            self.revenue_minor,
+            self.order_delta,
+        ) == (
+            &other.sku,
+            other.business_day,
+            other.units,
+            other.revenue_minor,
+            other.order_delta,
+        )
+    }
+}
+
+/// The batch without repeated ids (the first of each id wins).
+pub fn distinct_events(events: &[SalesEvent]) -> Vec<&SalesEvent> {
+    let mut seen = std::collections::HashSet::new();
+    events.iter().filter(|e| seen.insert(&e.id)).collect()
 }
 
 /// What a rebuild of daily facts found.

@@ -187,7 +187,7 @@ pub(super) async fn apply_expecting(
     events: &[SalesEvent],
     inserted: usize,
     what: &str,
-) {
+) -> AppliedEvents {
     let applied = apply(store, events, what).await;
     assert_eq!(
         applied.inserted, inserted,
@@ -198,6 +198,7 @@ pub(super) async fn apply_expecting(
         groups(events),
         "apply_sales_events ({what}): touched is every (sku, day) of the batch, sorted, new or not"
     );
+    applied
 }
 
 /// The whole event log, in (day, id) order.

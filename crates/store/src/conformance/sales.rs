@@ -97,13 +97,14 @@ pub async fn sales_events_replay_stores_each_id_once(store: Arc<dyn Store>) {
 pub async fn sales_event_with_stored_id_never_overwrites(store: Arc<dyn Store>) {
     let original = sale("o1", 1, "SKU-A", 2, 500, march(1), 1);
     let other = sale("o2", 1, "SKU-A", 1, 500, march(1), 2);
-    apply_expecting(
+    let applied = apply_expecting(
         &*store,
         &[original.clone(), other.clone()],
         2,
         "the originals",
     )
     .await;
+    assert!(applied.conflicting.is_empty(), "{applied:?}");
     let log = all_events(&*store).await;
     let facts = assert_facts_match_log(&*store, "after the originals").await;
     let counts = store.olap_counts().await.expect("olap_counts");
@@ -121,7 +122,15 @@ pub async fn sales_event_with_stored_id_never_overwrites(store: Arc<dyn Store>) 
         feed_seq: Some(999),
         ..original.clone()
     };
-    apply_expecting(&*store, &[tampered], 0, "a changed event under a stored id").await;
+    let applied =
+        apply_expecting(&*store, &[tampered], 0, "a changed event under a stored id").await;
+    assert_eq!(
+        applied.conflicting,
+        std::slice::from_ref(&original),
+        "the stored version of a changed event is reported"
+    );
+    let replay = apply_expecting(&*store, std::slice::from_ref(&original), 0, "a replay").await;
+    assert!(replay.conflicting.is_empty(), "a replay is no conflict");
     assert_eq!(
         all_events(&*store).await,
         log,
@@ -141,7 +150,8 @@ pub async fn sales_event_with_stored_id_never_overwrites(store: Arc<dyn Store>) 
         revenue_minor: 2_500,
         ..original.clone()
     };
-    apply_expecting(&*store, &[moved], 0, "a stored id moved to another SKU").await;
+    let applied = apply_expecting(&*store, &[moved], 0, "a stored id moved to another SKU").await;
+    assert_eq!(applied.conflicting, std::slice::from_ref(&original));
     assert_eq!(
         all_events(&*store).await,
         log,
@@ -183,13 +193,17 @@ pub async fn sales_event_with_stored_id_never_overwrites(store: Arc<dyn Store>) 
         revenue_minor: 800,
         ..first.clone()
     };
-    apply_expecting(
+    let applied = apply_expecting(
         &*store,
         &[first.clone(), second.clone()],
         1,
         "two versions of one new id",
     )
     .await;
+    assert!(
+        applied.conflicting.is_empty(),
+        "only ids stored before the batch conflict: {applied:?}"
+    );
     let stored = store
         .sales_events(Some("SKU-B"), first_day(), last_day())
         .await

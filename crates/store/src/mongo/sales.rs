@@ -4,11 +4,11 @@
 //! (never incremented), in the transaction that inserts the events, so a
 //! replayed or concurrent batch cannot count an event twice.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use mongodb::ClientSession;
-use mongodb::bson::{Bson, Document, doc};
+use mongodb::bson::{Bson, doc};
 
 use super::docs::*;
 use super::errors::{refuse, store_error};
@@ -17,12 +17,6 @@ use super::read::{all, all_in};
 use super::schema::Db;
 use crate::olap::*;
 use crate::{StoreError, StoreResult};
-
-/// The batch without repeated ids (the first of each id wins).
-pub fn distinct_events(events: &[SalesEvent]) -> Vec<&SalesEvent> {
-    let mut seen = HashSet::new();
-    events.iter().filter(|e| seen.insert(&e.id)).collect()
-}
 
 pub async fn apply_sales_events(
     s: &mut ClientSession,
@@ -39,22 +33,24 @@ pub async fn apply_sales_events(
         let ids: Vec<&str> = batch.iter().map(|e| e.id.as_str()).collect();
         let stored = db
             .sales_events
-            .clone_with_type::<Document>()
             .find(doc! { "_id": { "$in": ids } })
-            .projection(doc! { "_id": 1 })
             .session(&mut *s)
             .await?;
-        let stored: HashSet<String> = all_in(stored, s)
+        let stored: HashMap<String, SalesEvent> = all_in(stored, s)
             .await?
             .into_iter()
-            .filter_map(|d| d.get_str("_id").ok().map(str::to_owned))
-            .collect();
+            .map(|d| SalesEvent::try_from(d).map(|e| (e.id.clone(), e)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
         // A stored id is never written again: the log is immutable.
-        let new: Vec<SalesEventDoc> = batch
-            .into_iter()
-            .filter(|e| !stored.contains(&e.id))
-            .map(SalesEventDoc::from)
-            .collect();
+        let mut new = Vec::new();
+        for e in batch {
+            match stored.get(&e.id) {
+                None => new.push(SalesEventDoc::from(e)),
+                Some(kept) if !kept.same_facts(e) => applied.conflicting.push(kept.clone()),
+                Some(_) => {}
+            }
+        }
         applied.inserted = new.len();
         if !new.is_empty() {
             db.sales_events.insert_many(new).session(&mut *s).await?;

@@ -47,10 +47,14 @@ pub(super) fn apply_sales_events(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO NOTHING",
         )
         .map_err(sql_error)?;
+    let mut stored = c
+        .prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM sales_events WHERE id = ?1"
+        ))
+        .map_err(sql_error)?;
     let mut applied = AppliedEvents::default();
-    let mut touched = BTreeSet::new();
-    for e in events {
-        applied.inserted += insert
+    for e in distinct_events(events) {
+        let inserted = insert
             .execute(params![
                 e.id,
                 kind_str(e.kind),
@@ -66,8 +70,18 @@ pub(super) fn apply_sales_events(
                 e.feed_seq
             ])
             .map_err(sql_error)?;
-        touched.insert((e.sku.clone(), e.business_day));
+        applied.inserted += inserted;
+        if inserted == 0 {
+            let kept = stored.query_row([&e.id], event_row).map_err(sql_error)?;
+            if !kept.same_facts(e) {
+                applied.conflicting.push(kept);
+            }
+        }
     }
+    let touched: BTreeSet<(String, NaiveDate)> = events
+        .iter()
+        .map(|e| (e.sku.clone(), e.business_day))
+        .collect();
     // Facts are recomputed from the log, never incremented: a replayed
     // event cannot count twice.
     let mut recompute = c

@@ -8,9 +8,10 @@ use tokio::sync::watch;
 
 use crate::mongo::feed::{Allocation, allocation, int_field};
 use crate::mongo::read::{limit_plus_one, paginate};
-use crate::mongo::sales::{check_range, diff_facts, distinct_events, feature_rows};
+use crate::mongo::sales::{check_range, diff_facts, feature_rows};
 use crate::mongo::watcher::publish;
 use crate::mongo::{apply_defaults, check_deployment};
+use crate::olap::distinct_events;
 use crate::*;
 
 #[test]
