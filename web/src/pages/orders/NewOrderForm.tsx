@@ -10,7 +10,7 @@ import { useLiveInventory } from "../../hooks/InventoryContext";
 import { useAsync } from "../../hooks/useAsync";
 import { money, newKey } from "../../lib/format";
 import { OrderLineInput } from "./OrderLineInput";
-import { draftProblem, draftSignature, emptyLine, type DraftLine } from "./orderDraft";
+import { draftLines, draftProblem, draftSignature, emptyLine, type DraftLine } from "./orderDraft";
 
 const RETRYABLE = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Unknown, Code.Internal]);
 
@@ -42,7 +42,7 @@ export function NewOrderForm({ onPlaced }: { onPlaced: () => void }) {
       const r = await ordersClient.placeOrder({
         idempotencyKey: key,
         note: note.trim(),
-        lines: lines.map((l) => ({ sku: l.sku, quantity: BigInt(l.quantity) })),
+        lines: draftLines(lines),
       });
       pending.current = null;
       const o = r.order;

@@ -1,5 +1,7 @@
 // Orders, newest first, filtered by status and day range, a page at a
-// time; refreshes itself after live order changes while on the first page.
+// time; refreshes itself after live order changes while on the first page,
+// but not while the pointer or focus is on the list or a cancel awaits its
+// confirmation: rows must not move under a click.
 import { useState } from "react";
 import { listOrdersPage } from "../../api/queries";
 import { describeError } from "../../api/errors";
@@ -17,9 +19,16 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
   const [input, setInput] = useState<OrderFilterInput>({ status: OrderStatus.UNSPECIFIED, from: "", to: "" });
   const [extra, setExtra] = useState<{ orders: Order[]; next: string } | null>(null);
   const [moreError, setMoreError] = useState<string>();
+  // Orders changed here (cancelled), shown as they now are without a reload.
+  const [changed, setChanged] = useState<Record<string, Order>>({});
+  const [pointerIn, setPointerIn] = useState(false);
+  const [confirming, setConfirming] = useState(0);
+  const holding = pointerIn || confirming > 0;
   const { lastChange } = useLiveInventory();
   const orderSeq =
-    !extra && lastChange && (lastChange.cause === ChangeCause.ORDER_PLACED || lastChange.cause === ChangeCause.ORDER_CANCELLED) ? lastChange.seq : undefined;
+    !extra && !holding && lastChange && (lastChange.cause === ChangeCause.ORDER_PLACED || lastChange.cause === ChangeCause.ORDER_CANCELLED)
+      ? lastChange.seq
+      : undefined;
   const live = useDebouncedTrigger(orderSeq, 600);
   const filter = toOrderFilter(input);
   const first = useAsync(
@@ -29,7 +38,7 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
     },
     [input.status, input.from, input.to, refreshKey, live],
   );
-  const orders = [...(first.data?.orders ?? []), ...(extra?.orders ?? [])];
+  const orders = [...(first.data?.orders ?? []), ...(extra?.orders ?? [])].map((o) => changed[o.id] ?? o);
   const next = extra ? extra.next : (first.data?.nextPageToken ?? "");
 
   async function loadMore() {
@@ -42,10 +51,8 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
     }
   }
 
-  const replace = (o: Order) => {
-    first.reload();
-    setExtra((x) => (x ? { ...x, orders: x.orders.map((y) => (y.id === o.id ? o : y)) } : x));
-  };
+  const replace = (o: Order) => setChanged((c) => ({ ...c, [o.id]: o }));
+  const confirm = (on: boolean) => setConfirming((n) => Math.max(0, n + (on ? 1 : -1)));
 
   return (
     <Card title="Orders" testId="order-list">
@@ -54,7 +61,11 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
       <ErrorBox message={first.error} onRetry={first.reload} />
       {first.data && orders.length === 0 && <p className="muted">No orders match these filters.</p>}
       {orders.length > 0 && (
-        <div className="table-wrap">
+        <div
+          className="table-wrap"
+          onPointerEnter={() => setPointerIn(true)}
+          onPointerLeave={() => setPointerIn(false)}
+        >
           <table className="table stack">
             <thead>
               <tr>
@@ -68,7 +79,7 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
             </thead>
             <tbody>
               {orders.map((o) => (
-                <OrderRow key={o.id} order={o} canCancel={canCancel} onChanged={replace} />
+                <OrderRow key={o.id} order={o} canCancel={canCancel} onChanged={replace} onConfirming={confirm} />
               ))}
             </tbody>
           </table>

@@ -1,13 +1,27 @@
 // One order in the list, with a two-step cancel for staff.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ordersClient } from "../../api/clients";
 import { describeError } from "../../api/errors";
 import { OrderStatus, type Order } from "../../gen/icc/v1/orders_pb";
 import { statusName } from "../../lib/enums";
 import { count, dateTime, money } from "../../lib/format";
 
-export function OrderRow({ order, canCancel, onChanged }: { order: Order; canCancel: boolean; onChanged: (o: Order) => void }) {
+type Props = {
+  order: Order;
+  canCancel: boolean;
+  onChanged: (o: Order) => void;
+  /** Told when a cancel starts and stops awaiting its confirmation. */
+  onConfirming: (on: boolean) => void;
+};
+
+export function OrderRow({ order, canCancel, onChanged, onConfirming }: Props) {
   const [confirming, setConfirming] = useState(false);
+  // Held while confirming, and let go when done or when the row goes away.
+  useEffect(() => {
+    if (!confirming) return;
+    onConfirming(true);
+    return () => onConfirming(false);
+  }, [confirming]); // onConfirming only counts; a new one each render does the same
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const placed = order.status === OrderStatus.PLACED;

@@ -26,6 +26,12 @@ export function draftProblem(lines: DraftLine[]): string | undefined {
   return undefined;
 }
 
+/** The order's lines as sent, once `draftProblem` has found none ("1.0" and
+ * "1e1" are whole numbers too). */
+export function draftLines(lines: DraftLine[]): { sku: string; quantity: bigint }[] {
+  return lines.map((l) => ({ sku: l.sku, quantity: BigInt(Number(l.quantity)) }));
+}
+
 /** Identifies the draft's content, to reuse an idempotency key on retry. */
 export function draftSignature(lines: DraftLine[], note: string): string {
   return JSON.stringify([lines.map((l) => [l.sku, l.quantity]), note]);
