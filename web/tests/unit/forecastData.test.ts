@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { ExplanationSchema, ForecastModel, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
+import { ExplanationSchema, ForecastModel, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, ProjectedStockSchema, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
 import { DailySalesSchema } from "../../src/gen/icc/v1/ingest_pb";
-import { BACK_TRANSFORM, byUrgency, chartRows, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
+import { BACK_TRANSFORM, byUrgency, chartRows, coverText, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
 
 const day = (d: number) => ({ year: 2026, month: 3, day: d });
 
@@ -24,6 +24,14 @@ describe("forecast display data", () => {
       .sort(byUrgency)
       .map((x) => x.sku);
     assert.deepEqual(sorted, ["crit", "now", "soon-early", "soon-late", "ok"]);
+  });
+
+  it("says stock outlasts the projection rather than giving its length as the cover", () => {
+    const projection = [1, 2, 3].map((d) => create(ProjectedStockSchema, { date: day(d) }));
+    const lasting = create(ReorderAdviceSchema, { daysOfCover: 3, projection });
+    assert.equal(coverText(lasting), "more than 3");
+    const running = create(ReorderAdviceSchema, { daysOfCover: 2.5, projection, stockoutDate: day(3) });
+    assert.equal(coverText(running), "2.5");
   });
 
   const term = (name: string, contribution: number) => create(TermSchema, { name, value: 1, coefficient: contribution, contribution });

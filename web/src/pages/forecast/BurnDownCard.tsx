@@ -9,6 +9,7 @@ import type { ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
 import { useAsync } from "../../hooks/useAsync";
 import { colors } from "../../lib/chartTheme";
 import { count, dec, isoDay, shortDay } from "../../lib/format";
+import { coverText } from "./forecastData";
 
 export function BurnDownCard({ sku, horizon }: { sku: string; horizon: number }) {
   const { data, error, loading, reload } = useAsync((signal) => forecastClient.getReorderAdvice({ sku, horizonDays: horizon }, { signal }), [sku, horizon]);
@@ -48,12 +49,12 @@ function BurnDown({ advice: a }: { advice: ReorderAdvice }) {
       <dl className="facts small">
         <dt>Urgency</dt>
         <dd>
-          <UrgencyBadge urgency={a.urgency} />
+          <UrgencyBadge urgency={a.urgency} /> <span className="muted">over the next {a.projection.length} days</span>
         </dd>
         <dt>Stockout</dt>
         <dd data-testid="stockout-date">{stockout || "not within the horizon"}</dd>
         <dt>Days of cover</dt>
-        <dd>{dec(a.daysOfCover)}</dd>
+        <dd>{coverText(a)}</dd>
         <dt>Reorder point</dt>
         <dd>
           {count(rop)} <span className="muted">= lead-time demand {dec(a.leadTimeDemand)} + safety stock {dec(a.safetyStock)}</span>

@@ -5,9 +5,9 @@ import { Card } from "../../components/Card";
 import { ErrorBox, Loading } from "../../components/Status";
 import { UrgencyBadge } from "../../components/UrgencyBadge";
 import { ReorderUrgency, type ForecastFailure, type ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
-import { byUrgency } from "./forecastData";
+import { byUrgency, coverText } from "./forecastData";
 import type { AsyncState } from "../../hooks/useAsync";
-import { count, dec, isoDay } from "../../lib/format";
+import { count, isoDay } from "../../lib/format";
 
 type State = AsyncState<{ advice: ReorderAdvice[]; skipped: ForecastFailure[] }>;
 
@@ -50,7 +50,7 @@ export function ReorderAdviceList({ state, selected }: { state: State; selected:
                   </td>
                   <td className="num">{count(a.onHand)}</td>
                   <td>{isoDay(a.stockoutDate) || <span className="muted">—</span>}</td>
-                  <td className="num hide-narrow">{dec(a.daysOfCover)}</td>
+                  <td className="num hide-narrow">{coverText(a)}</td>
                   <td className="num hide-narrow">{count(a.reorderPoint)}</td>
                   <td className="num">{Number(a.suggestedOrderQuantity) > 0 ? count(a.suggestedOrderQuantity) : "—"}</td>
                 </tr>
@@ -61,7 +61,9 @@ export function ReorderAdviceList({ state, selected }: { state: State; selected:
       )}
       {state.data && state.data.skipped.length > 0 && (
         <details className="small">
-          <summary>{count(state.data.skipped.length)} SKUs could not be forecast</summary>
+          <summary>
+            {count(state.data.skipped.length)} {state.data.skipped.length === 1 ? "SKU" : "SKUs"} could not be forecast
+          </summary>
           <ul>
             {state.data.skipped.map((s) => (
               <li key={s.sku}>

@@ -1,7 +1,7 @@
 // Shaping forecast answers for display (pure, unit-tested).
 import { type Explanation, ForecastModel, type ForecastPoint, type ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
 import type { DailySales } from "../../gen/icc/v1/ingest_pb";
-import { isoDay } from "../../lib/format";
+import { dec, isoDay } from "../../lib/format";
 
 export interface Row {
   day: string;
@@ -94,4 +94,11 @@ export function parseModel(param: string | null): ForecastModel {
 export function parseHorizon(param: string | null): number {
   const days = Number(param);
   return HORIZONS.includes(days) ? days : DEFAULT_HORIZON;
+}
+
+/** Days of cover as a person reads them: stock that outlasts the projection
+ * lasts "more than" its length, not exactly that many days. */
+export function coverText(a: ReorderAdvice): string {
+  if (a.stockoutDate || a.projection.length === 0) return dec(a.daysOfCover);
+  return `more than ${a.projection.length}`;
 }
