@@ -52,6 +52,16 @@ export function takeSessionEnded(): string | undefined {
 
 export const EXPIRED = "Your session has ended. Please log in again.";
 
+// Another tab logged out or in: follow it, so no tab acts as a user who
+// has left (the storage event fires in every tab but the one that wrote).
+if (typeof window !== "undefined") {
+  window.addEventListener("storage", (e) => {
+    if (e.key !== KEY && e.key !== null) return;
+    current = load();
+    listeners.forEach((l) => l(current));
+  });
+}
+
 export function onSessionChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

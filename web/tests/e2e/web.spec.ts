@@ -226,6 +226,15 @@ describe("web UI", { timeout: 300_000 }, () => {
       await assert.rejects(client(OrdersService, grpc(mesh.url, token)).placeOrder(request), (e) => ConnectError.from(e).code === Code.PermissionDenied);
       assert.equal(Number((await client(CatalogService, grpc(mesh.url, token)).getProduct({ sku: "E2E-TEA" })).product?.onHand), teaBefore, "stock moved");
 
+      // Logging out in one tab logs out every tab of the browser.
+      const other = await viewer.context.newPage();
+      await other.goto(`${mesh.url}/inventory`);
+      await other.getByTestId("stock-E2E-TEA").waitFor();
+      await page.getByRole("button", { name: "Log out" }).click();
+      await other.getByRole("button", { name: "Log in" }).waitFor();
+      await other.close();
+      await logIn(page, mesh.url, mesh.users.viewer.username, mesh.users.viewer.password);
+
       // A token the gateway no longer accepts sends the viewer back to the
       // login page, saying why.
       await page.evaluate(() => {
