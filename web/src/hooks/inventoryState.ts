@@ -1,6 +1,6 @@
 // The live inventory's state and how each stream message changes it (pure:
 // no React, no network), used by useInventoryStream.
-import type { ChangeCause, StockLevel } from "../gen/icc/v1/inventory_pb";
+import { ChangeCause, type StockLevel } from "../gen/icc/v1/inventory_pb";
 
 export interface LiveLevel {
   sku: string;
@@ -61,7 +61,12 @@ export function reduce(state: InventoryState, action: Action): InventoryState {
       // Already applied (e.g. sent again around a reconnect).
       if (state.ready && action.change.seq <= state.seq) return state;
       const levels = new Map(state.levels);
-      for (const l of action.levels) levels.set(l.sku, toLive(l, action.change.seq));
+      // An archived product leaves the live stock (snapshots hold active ones).
+      const archived = action.change.cause === ChangeCause.PRODUCT_ARCHIVED;
+      for (const l of action.levels) {
+        if (archived) levels.delete(l.sku);
+        else levels.set(l.sku, toLive(l, action.change.seq));
+      }
       return { ...state, seq: action.change.seq, status: "live", problem: undefined, levels, lastChange: action.change };
     }
     case "status":

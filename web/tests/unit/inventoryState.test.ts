@@ -5,8 +5,8 @@ import { ChangeCause, StockLevelSchema } from "../../src/gen/icc/v1/inventory_pb
 import { backoffMs, initial, reduce } from "../../src/hooks/inventoryState";
 
 const level = (sku: string, onHand: number, delta = 0) => create(StockLevelSchema, { sku, onHand: BigInt(onHand), lowStockThreshold: 5n, delta: BigInt(delta) });
-const change = (seq: number, levels: ReturnType<typeof level>[]) =>
-  ({ type: "change", change: { seq: BigInt(seq), cause: ChangeCause.ORDER_PLACED, orderId: "o", skus: levels.map((l) => l.sku) }, levels }) as const;
+const change = (seq: number, levels: ReturnType<typeof level>[], cause = ChangeCause.ORDER_PLACED) =>
+  ({ type: "change", change: { seq: BigInt(seq), cause, orderId: "o", skus: levels.map((l) => l.sku) }, levels }) as const;
 
 describe("live inventory state", () => {
   it("starts from the snapshot and applies changes in order", () => {
@@ -19,6 +19,14 @@ describe("live inventory state", () => {
     assert.equal(s.levels.get("B")?.onHand, 9);
     assert.equal(s.seq, 11n);
     assert.deepEqual(s.lastChange?.skus, ["A"]);
+  });
+
+  it("drops an archived product and adds a created one", () => {
+    let s = reduce(initial, { type: "snapshot", seq: 10n, levels: [level("A", 5), level("B", 0)] });
+    s = reduce(s, change(11, [level("B", 0)], ChangeCause.PRODUCT_ARCHIVED));
+    assert.deepEqual([...s.levels.keys()], ["A"]);
+    s = reduce(s, change(12, [level("C", 4, 4)], ChangeCause.PRODUCT_CREATED));
+    assert.deepEqual([...s.levels.keys()], ["A", "C"]);
   });
 
   it("ignores a change it already applied", () => {
