@@ -10,6 +10,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { count, daysFromToday, isoDay } from "../../lib/format";
 
 const RISK_DAYS = 14;
+const LISTED = 8;
 const REFRESH_MS = 60_000;
 
 export function AtRiskCard() {
@@ -31,7 +32,7 @@ export function AtRiskCard() {
           </p>
           {atRisk.length > 0 && (
             <ul className="plain-list">
-              {atRisk.slice(0, 8).map((a) => (
+              {atRisk.slice(0, LISTED).map((a) => (
                 <li key={a.sku}>
                   <UrgencyBadge urgency={a.urgency} /> <Link to={`/forecast/${encodeURIComponent(a.sku)}`}>{a.sku}</Link>{" "}
                   <span className="muted">runs out {isoDay(a.stockoutDate)}</span>
@@ -39,7 +40,16 @@ export function AtRiskCard() {
               ))}
             </ul>
           )}
-          {data.skipped.length > 0 && <p className="muted small">{count(data.skipped.length)} SKUs have too little history to forecast.</p>}
+          {atRisk.length > LISTED && (
+            <p className="small">
+              <Link to="/forecast">and {count(atRisk.length - LISTED)} more in the reorder advice</Link>
+            </p>
+          )}
+          {data.skipped.length > 0 && (
+            <p className="muted small">
+              {count(data.skipped.length)} {data.skipped.length === 1 ? "SKU has" : "SKUs have"} too little history to forecast.
+            </p>
+          )}
         </>
       )}
     </Card>

@@ -21,7 +21,11 @@ export function BacktestCard({ sku, horizon, model }: { sku: string; horizon: nu
     [sku, horizon, model],
   );
   const rows: (ModelScore & { tested: boolean })[] = data
-    ? [...(data.model ? [{ ...data.model, tested: true }] : []), ...data.baselines.map((b) => ({ ...b, tested: false }))]
+    ? [
+        ...(data.model ? [{ ...data.model, tested: true }] : []),
+        // A baseline that is the tested model itself is listed once.
+        ...data.baselines.filter((b) => b.model !== data.model?.model).map((b) => ({ ...b, tested: false })),
+      ]
     : [];
   const best = (k: (typeof MEASURES)[number]["key"]) => Math.min(...rows.map((r) => r.accuracy?.[k] ?? Infinity));
   return (

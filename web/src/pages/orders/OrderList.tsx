@@ -31,10 +31,12 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
       : undefined;
   const live = useDebouncedTrigger(orderSeq, 600);
   const filter = toOrderFilter(input);
+  // Dates the wrong way round are said so here, not sent.
+  const reversed = Boolean(input.from && input.to && input.from > input.to);
   const first = useAsync(
     async (signal) => {
       setExtra(null);
-      return listOrdersPage(filter, "", signal);
+      return reversed ? undefined : listOrdersPage(filter, "", signal);
     },
     [input.status, input.from, input.to, refreshKey, live],
   );
@@ -59,6 +61,11 @@ export function OrderList({ refreshKey, canCancel }: { refreshKey: number; canCa
       <OrderFilters value={input} onChange={setInput} />
       {first.loading && !first.data && <Loading what="orders" />}
       <ErrorBox message={first.error} onRetry={first.reload} />
+      {reversed && (
+        <p className="error small" role="alert">
+          The From day is after the To day: pick a From day on or before the To day.
+        </p>
+      )}
       {first.data && orders.length === 0 && <p className="muted">No orders match these filters.</p>}
       {orders.length > 0 && (
         <div
