@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { ExplanationSchema, ForecastModel, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, ProjectedStockSchema, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
 import { DailySalesSchema } from "../../src/gen/icc/v1/ingest_pb";
-import { BACK_TRANSFORM, byUrgency, chartRows, coverText, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
+import { BACK_TRANSFORM, byUrgency, chartRows, coverText, tooShort, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
 
 const day = (d: number) => ({ year: 2026, month: 3, day: d });
 
@@ -32,6 +33,13 @@ describe("forecast display data", () => {
     assert.equal(coverText(lasting), "more than 3");
     const running = create(ReorderAdviceSchema, { daysOfCover: 2.5, projection, stockoutDate: day(3) });
     assert.equal(coverText(running), "2.5");
+  });
+
+  it("tells a too-short history from other failures", () => {
+    const short = new ConnectError('too little history for SKU "N-1": have 0 days, need 15 (no sales history yet)', Code.FailedPrecondition);
+    assert.deepEqual(tooShort(short), { have: 0, need: 15 });
+    assert.equal(tooShort(new ConnectError("have 0 days, need 15", Code.Internal)), undefined);
+    assert.equal(tooShort(new ConnectError("the store is busy", Code.FailedPrecondition)), undefined);
   });
 
   const term = (name: string, contribution: number) => create(TermSchema, { name, value: 1, coefficient: contribution, contribution });

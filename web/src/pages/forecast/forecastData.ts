@@ -1,4 +1,5 @@
 // Shaping forecast answers for display (pure, unit-tested).
+import { Code, ConnectError } from "@connectrpc/connect";
 import { type Explanation, ForecastModel, type ForecastPoint, type ReorderAdvice } from "../../gen/icc/v1/forecast_pb";
 import type { DailySales } from "../../gen/icc/v1/ingest_pb";
 import { dec, isoDay } from "../../lib/format";
@@ -101,4 +102,12 @@ export function parseHorizon(param: string | null): number {
 export function coverText(a: ReorderAdvice): string {
   if (a.stockoutDate || a.projection.length === 0) return dec(a.daysOfCover);
   return `more than ${a.projection.length}`;
+}
+
+/** "have N days, need M" of a too-short history, if that is the problem. */
+export function tooShort(e: unknown): { have: number; need: number } | undefined {
+  const err = ConnectError.from(e);
+  const m = /have (\d+) days?, need (\d+)/.exec(err.rawMessage);
+  if (err.code !== Code.FailedPrecondition || !m) return undefined;
+  return { have: Number(m[1]), need: Number(m[2]) };
 }

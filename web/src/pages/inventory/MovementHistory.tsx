@@ -1,5 +1,6 @@
 // A product's stock ledger, newest first; reloads when the live stream
-// reports a change to this product.
+// reports a change to this product, unless older pages are loaded (a reload
+// would drop them, as the orders list also keeps still then).
 import { useState } from "react";
 import { catalogClient } from "../../api/clients";
 import { Card } from "../../components/Card";
@@ -16,9 +17,9 @@ const PAGE = 25;
 
 export function MovementHistory({ sku }: { sku: string }) {
   const { lastChange } = useLiveInventory();
-  const mine = lastChange?.skus.includes(sku) ? lastChange.seq : undefined;
-  const refresh = useDebouncedTrigger(mine, 300);
   const [more, setMore] = useState<{ items: StockMovement[]; next: string } | null>(null);
+  const mine = !more && lastChange?.skus.includes(sku) ? lastChange.seq : undefined;
+  const refresh = useDebouncedTrigger(mine, 300);
   const [moreError, setMoreError] = useState<string>();
   const first = useAsync(async (signal) => {
     setMore(null);
