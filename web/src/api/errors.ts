@@ -16,6 +16,10 @@ export function describeError(e: unknown): string {
   const err = ConnectError.from(e);
   const detail = err.rawMessage.trim();
   const withDetail = (sentence: string) => (detail ? `${sentence}: ${detail}.` : `${sentence}.`);
+  // The browser's own fetch failed: nothing reached the server.
+  if (err.code === Code.Unknown && /failed to fetch|network ?error|load failed/i.test(detail)) {
+    return "The server cannot be reached from this browser. Check the network connection and try again.";
+  }
   switch (err.code) {
     case Code.Unauthenticated:
       return "Your session has ended or the login was not accepted. Please log in again.";

@@ -21,7 +21,8 @@ describe("API errors in plain words", () => {
     assert.match(describeError(err(Code.Unauthenticated)), /log in again/);
     assert.match(describeError(err(Code.Unavailable, "tcp connect error: 127.0.0.1:50051")), /not reachable/);
     assert.doesNotMatch(describeError(err(Code.Internal, "sqlite: disk I/O error")), /sqlite/);
-    assert.match(describeError(new TypeError("Failed to fetch")), /went wrong/);
+    assert.match(describeError(new TypeError("Failed to fetch")), /cannot be reached from this browser/);
+    assert.match(describeError(err(Code.Unknown, "a panic in a handler")), /went wrong/);
   });
 
   it("says a failed login is a wrong username or password", () => {
