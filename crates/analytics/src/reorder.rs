@@ -12,7 +12,7 @@
 
 use std::cmp::Reverse;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::normal;
 use crate::series::add_days;
@@ -216,6 +216,16 @@ pub fn advise(
 }
 
 /// Returns z for the service level.
+/// The share of business day `day` (a UTC day) still ahead at `now`: 1
+/// before it begins, 0 once it is over. Stock on hand already reflects the
+/// part of today that has gone, so the advice counts only the rest of
+/// today's forecast demand.
+pub fn share_ahead(day: NaiveDate, now: DateTime<Utc>) -> f64 {
+    let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let gone = (now - start).num_milliseconds() as f64 / 86_400_000.0;
+    (1.0 - gone).clamp(0.0, 1.0)
+}
+
 fn validate(
     on_hand: i64,
     forecast: &[f64],

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use icc_analytics::HolidayCalendar;
-use icc_analytics::reorder::{ReorderPolicy, advise};
+use icc_analytics::reorder::{ReorderPolicy, advise, share_ahead};
 use icc_proto::date_from_proto;
 use icc_proto::v1 as pb;
 use icc_store::{
@@ -331,12 +331,25 @@ impl ForecastCore {
             .and_then(|p| p.date.as_ref())
             .and_then(|d| date_from_proto(d).ok())
             .ok_or_else(|| Error::Internal(format!("forecast of {} has no dates", product.sku)))?;
-        let values: Vec<f64> = forecast.points.iter().map(|p| p.value).collect();
+        let mut values: Vec<f64> = forecast.points.iter().map(|p| p.value).collect();
+        let mut error_scale = served.error_scale.clone();
+        // Stock on hand already reflects what today has sold so far. (A
+        // history that stops before yesterday is projected as it is.)
+        let now = chrono::Utc::now();
+        let share = if first_day == now.date_naive() {
+            share_ahead(first_day, now)
+        } else {
+            1.0
+        };
+        if let (Some(demand), Some(scale)) = (values.first_mut(), error_scale.first_mut()) {
+            *demand *= share;
+            *scale *= share.sqrt();
+        }
         let advice = advise(
             product.on_hand.max(0),
             first_day,
             &values,
-            &served.error_scale,
+            &error_scale,
             &policy,
         )
         .map_err(|e| Error::Internal(format!("reorder advice for {}: {e}", product.sku)))?;

@@ -130,6 +130,32 @@ async fn soon_ok_and_the_policy_sources() {
 }
 
 #[tokio::test]
+async fn today_counts_only_the_part_of_the_day_still_ahead() {
+    let (store, server) = start().await;
+    product_with(&store.store, "TODAY", 1000, 0, 0.0).await;
+    // Ten a day up to yesterday: the projection starts today, whose sales
+    // so far are already out of the stock on hand.
+    let today = chrono::Utc::now().date_naive();
+    let start = today - chrono::Days::new(60);
+    let series = icc_analytics::DailySeries::new(start, vec![10.0; 60]).unwrap();
+    write_series(&store.store, "TODAY", &series, 1).await;
+    let mut c = server.client().await;
+    let ahead =
+        |now: chrono::DateTime<chrono::Utc>| 10.0 * icc_analytics::reorder::share_ahead(today, now);
+    let before = ahead(chrono::Utc::now());
+    let a = advice(&mut c, "TODAY", 0, 0.0, 0).await;
+    let after = ahead(chrono::Utc::now());
+    assert_eq!(date(&a.projection[0].date), today);
+    let first = a.projection[0].demand;
+    assert!(
+        (after..=before).contains(&first),
+        "{after} <= {first} <= {before}"
+    );
+    assert_eq!(a.projection[1].demand, 10.0, "later days count whole");
+    assert!((a.lead_time_demand - (60.0 + first)).abs() < 1e-9);
+}
+
+#[tokio::test]
 async fn a_lead_time_of_a_year_is_advised_and_listed() {
     let (store, server) = start().await;
     // The catalog accepts lead times up to 365 days; with the 7-day review

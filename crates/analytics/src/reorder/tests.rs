@@ -215,3 +215,22 @@ fn most_urgent_first_then_earliest_stockout() {
     );
     assert!(Urgency::Critical > Urgency::Now && Urgency::Soon > Urgency::Ok);
 }
+
+#[test]
+fn the_share_of_a_day_ahead_runs_from_one_to_zero() {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let at = |h, m| day.and_hms_opt(h, m, 0).unwrap().and_utc();
+    assert_eq!(share_ahead(day, at(0, 0)), 1.0);
+    assert_eq!(share_ahead(day, at(6, 0)), 0.75);
+    assert_eq!(share_ahead(day, at(18, 0)), 0.25);
+    let yesterday_noon = (day - chrono::Days::new(1))
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
+    assert_eq!(share_ahead(day, yesterday_noon), 1.0, "not begun");
+    let tomorrow = (day + chrono::Days::new(1))
+        .and_hms_opt(0, 0, 1)
+        .unwrap()
+        .and_utc();
+    assert_eq!(share_ahead(day, tomorrow), 0.0, "over");
+}
