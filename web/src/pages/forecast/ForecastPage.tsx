@@ -10,6 +10,8 @@ import { DEFAULT_HORIZON, HORIZONS, MODELS, modelParam, parseHorizon, parseModel
 import { ReorderAdviceList } from "./ReorderAdviceList";
 import { SkuForecast } from "./SkuForecast";
 
+const ADVICE_REFRESH_MS = 60_000;
+
 export function ForecastPage() {
   const sku = useParams().sku ?? "";
   const navigate = useNavigate();
@@ -26,6 +28,12 @@ export function ForecastPage() {
   };
   const products = useAsync((signal) => listAllProducts(signal), []);
   const advice = useAsync((signal) => listAllAdvice(signal), []);
+  // Advice follows stock and sales: refresh it now and then, as the dashboard does.
+  const reloadAdvice = advice.reload;
+  useEffect(() => {
+    const t = setInterval(reloadAdvice, ADVICE_REFRESH_MS);
+    return () => clearInterval(t);
+  }, [reloadAdvice]);
   const search = params.toString();
   const choose = (s: string) => navigate(`/forecast/${encodeURIComponent(s)}${search ? `?${search}` : ""}`, { replace: !sku });
 
