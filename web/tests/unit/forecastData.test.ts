@@ -4,7 +4,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ExplanationSchema, ForecastModel, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, ProjectedStockSchema, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
 import { DailySalesSchema } from "../../src/gen/icc/v1/ingest_pb";
-import { BACK_TRANSFORM, byUrgency, chartRows, coverText, tooShort, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
+import { BACK_TRANSFORM, byUrgency, chartRows, coverText, intermittentParts, tooShort, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
 
 const day = (d: number) => ({ year: 2026, month: 3, day: d });
 
@@ -33,6 +33,16 @@ describe("forecast display data", () => {
     assert.equal(coverText(lasting), "more than 3");
     const running = create(ReorderAdviceSchema, { daysOfCover: 2.5, projection, stockoutDate: day(3) });
     assert.equal(coverText(running), "2.5");
+  });
+
+  it("reads the intermittent model's size, chance and rate from its terms", () => {
+    const tsb = create(ExplanationSchema, {
+      terms: [create(TermSchema, { name: "demand_size", value: 4, coefficient: 0.25, contribution: 1 }), create(TermSchema, { name: "weekday_factor", value: 0.2, coefficient: 1, contribution: 0.2 })],
+    });
+    assert.deepEqual(intermittentParts(tsb), { size: 4, chance: 0.25, rate: 1 });
+    const ses = create(ExplanationSchema, { terms: [create(TermSchema, { name: "smoothed_level", value: 2.5, coefficient: 1, contribution: 2.5 })] });
+    assert.deepEqual(intermittentParts(ses), { rate: 2.5 });
+    assert.equal(intermittentParts(create(ExplanationSchema, { terms: [create(TermSchema, { name: "lag_7" })] })), undefined);
   });
 
   it("tells a too-short history from other failures", () => {

@@ -111,3 +111,13 @@ export function tooShort(e: unknown): { have: number; need: number } | undefined
   if (err.code !== Code.FailedPrecondition || !m) return undefined;
   return { have: Number(m[1]), need: Number(m[2]) };
 }
+
+/** The intermittent model's explanation in plain numbers: how much a day
+ * that sells sells, how often a day sells, and the daily rate they make
+ * (the smoothed level alone for its SES form). Undefined for other models. */
+export function intermittentParts(e: Explanation | undefined): { size?: number; chance?: number; rate: number } | undefined {
+  const size = e?.terms.find((t) => t.name === "demand_size");
+  if (size) return { size: size.value, chance: size.coefficient, rate: size.contribution };
+  const level = e?.terms.find((t) => t.name === "smoothed_level");
+  return level ? { rate: level.contribution } : undefined;
+}
