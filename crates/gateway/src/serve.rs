@@ -21,7 +21,7 @@ use tonic::service::Routes;
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
-use tower::util::MapResponseLayer;
+use tower::util::{MapRequestLayer, MapResponseLayer};
 use tower::{Layer, Service, ServiceBuilder, ServiceExt};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -34,7 +34,7 @@ use crate::layers::authorize::AuthorizeLayer;
 use crate::layers::limits::{DeadlineLayer, ShedLayer};
 use crate::layers::observe::ObserveLayer;
 use crate::layers::request_id::RequestIdLayer;
-use crate::layers::rewrite::rewrite_status;
+use crate::layers::rewrite::{rewrite_status, text_answers_for_text};
 use crate::layers::{HttpRequest, HttpResponse, REQUEST_ID, ResponseFuture};
 use crate::upstream::{Settings, Upstream};
 use crate::web::Web;
@@ -275,7 +275,9 @@ fn app(
 > {
     // The gRPC stack, outermost first.
     let grpc = ServiceBuilder::new()
-        // grpc-web (HTTP/1.1) becomes gRPC first: every layer below sees one protocol.
+        // grpc-web (HTTP/1.1) becomes gRPC first: every layer below sees one
+        // protocol (text requests get text answers).
+        .layer(MapRequestLayer::new(text_answers_for_text))
         .layer(tonic_web::GrpcWebLayer::new())
         // Request id and span next, so every log line and upstream call carries the id.
         .layer(RequestIdLayer)

@@ -4,6 +4,8 @@
 
 mod common;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -156,6 +158,37 @@ async fn unary_round_trip_over_http1() {
         .unwrap()
         .access_token;
     assert_eq!(status_of(&headers, &frames).0, "0");
+
+    // The same in grpc-web-text, with no Accept header: the answer is text.
+    let mut request = post(
+        "/icc.v1.AuthService/Login",
+        BASE64.encode(frame(&login)).into_bytes(),
+        None,
+    );
+    let text = http::HeaderValue::from_static("application/grpc-web-text");
+    request.headers_mut().insert("content-type", text.clone());
+    let response = h1(mesh.gateway.addr)
+        .await
+        .send_request(request)
+        .await
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    assert!(
+        parts.headers["content-type"]
+            .as_bytes()
+            .starts_with(text.as_bytes()),
+        "{:?}",
+        parts.headers
+    );
+    let body = body.collect().await.unwrap().to_bytes();
+    // Each frame is its own padded base64 piece: 4-character groups decode
+    // on their own.
+    let mut decoded = bytes::BytesMut::new();
+    for group in body.chunks(4) {
+        decoded.extend(BASE64.decode(group).expect("base64"));
+    }
+    let frames = parse_frames(&mut decoded);
+    assert_eq!(status_of(&parts.headers, &frames).0, "0", "{frames:?}");
 
     // An authorized read with the token.
     let list = pb::ListProductsRequest {

@@ -1,4 +1,5 @@
-//! tonic's own rejections of a request, as the codes this API promises.
+//! tonic's own rejections of a request, as the codes this API promises;
+//! and grpc-web-text answered in text.
 //!
 //! They happen before any handler runs, so they always arrive as
 //! trailers-only responses: rewriting the headers is enough.
@@ -9,6 +10,7 @@
 //!   means a bug here, so it becomes INVALID_ARGUMENT.
 
 use http::HeaderValue;
+use http::header::{ACCEPT, CONTENT_TYPE};
 
 use super::{HttpResponse, grpc_status};
 
@@ -21,6 +23,22 @@ const DECODE_FAILURES: [&str; 6] = [
     "protocol error: received message with",
     "Error decompressing",
 ];
+
+/// A `MapRequestLayer` function: a grpc-web-text request without an
+/// Accept header is answered in grpc-web-text too (tonic-web picks the
+/// answer's encoding by Accept alone, and would answer in binary, which a
+/// text client cannot read).
+pub fn text_answers_for_text<B>(mut request: http::Request<B>) -> http::Request<B> {
+    let text = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/grpc-web-text"));
+    if text && !request.headers().contains_key(ACCEPT) {
+        let accept = HeaderValue::from_static("application/grpc-web-text");
+        request.headers_mut().insert(ACCEPT, accept);
+    }
+    request
+}
 
 /// A `MapResponseLayer` function.
 pub fn rewrite_status(response: HttpResponse) -> HttpResponse {
