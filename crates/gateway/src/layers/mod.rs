@@ -5,7 +5,8 @@
 //!   the id echoed on the response and passed on upstream;
 //! - [`observe`]: classifies the call by the role table, and records
 //!   requests, errors by code, latency and open streams;
-//! - [`rewrite`]: tonic's own rejections as the codes this API promises;
+//! - [`rewrite`]: tonic's own rejections as the codes this API promises,
+//!   and grpc-web-text requests answered in text;
 //! - [`limits`]: load shedding and the per-request timeout;
 //! - [`authorize`]: tokens and roles against the role table.
 
