@@ -46,6 +46,8 @@ pub use panel::{Panel, PanelError, parse_panel, read_panel};
 
 /// Longest holdout accepted, in days.
 pub const MAX_HOLDOUT_DAYS: usize = 3660;
+/// Most worker threads `--threads` may ask for.
+pub const MAX_THREADS: usize = 256;
 
 /// Flags of `forecast-svc evaluate`.
 #[derive(Debug, Clone, clap::Args)]
@@ -219,6 +221,9 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
         )
         .with_context(|| format!("--holidays {}", p.display()))?,
     };
+    if args.threads > MAX_THREADS {
+        bail!("--threads: at most {MAX_THREADS}, got {}", args.threads);
+    }
     let threads = if args.threads == 0 {
         crate::core::default_workers()
     } else {

@@ -3,13 +3,15 @@ use forecast_svc::cli::{Cli, Command};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let shutdown = icc_server::shutdown_signal();
     icc_server::init_tracing();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Bench(args)) => forecast_svc::bench::run(&args),
         Some(Command::Evaluate(args)) => forecast_svc::evaluate::run(&args),
         None => {
+            // Only the server stops gracefully; the offline commands stop
+            // at Ctrl-C as any command does.
+            let shutdown = icc_server::shutdown_signal();
             let listener = tokio::net::TcpListener::bind(cli.config.listen).await?;
             icc_server::announce("forecast-svc", &listener)?;
             forecast_svc::serve(cli.config, listener, shutdown).await

@@ -96,7 +96,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let settings = config.settings()?;
     let store = icc_store::open(&config.store_url).await?;
-    tracing::info!(store = %config.store_url, workers = settings.workers, "forecast-svc starting");
+    tracing::info!(store = %icc_store::redacted_url(&config.store_url), workers = settings.workers, "forecast-svc starting");
     let core = Arc::new(ForecastCore::new(store, settings));
     if config.warm_up {
         tokio::spawn(warm_up(core.clone()));

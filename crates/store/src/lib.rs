@@ -32,6 +32,28 @@ pub use users::*;
 /// The store URL used when none is configured.
 pub const DEFAULT_STORE_URL: &str = "sqlite://data/icc.db";
 
+/// `url` fit for a log line: a password in it (`mongodb://user:PASSWORD@host`)
+/// and its query (which may hold credentials too) are replaced by `***`.
+pub fn redacted_url(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, _)) => (base, "?***"),
+        None => (url, ""),
+    };
+    let Some((scheme, rest)) = base.split_once("://") else {
+        return format!("{base}{query}");
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            format!("{user}:***@{host}")
+        }
+        None => authority.to_owned(),
+    };
+    let slash = if rest.contains('/') { "/" } else { "" };
+    format!("{scheme}://{authority}{slash}{path}{query}")
+}
+
 /// Opens the store a URL names: `sqlite://PATH` (relative to the working
 /// directory; `sqlite:///abs/path` for absolute) or `sqlite::memory:`; or
 /// `mongodb://...` / `mongodb+srv://...` (see [`mongo::MongoConfig`]).
@@ -45,4 +67,30 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     Err(StoreError::InvalidArgument(format!(
         "unsupported store URL {url:?}: expected sqlite://PATH or mongodb://..."
     )))
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::redacted_url;
+
+    #[test]
+    fn passwords_and_queries_are_hidden_in_logged_urls() {
+        let cases = [
+            ("sqlite://data/icc.db", "sqlite://data/icc.db"),
+            ("sqlite:///tmp/x.db?token=S3cret", "sqlite:///tmp/x.db?***"),
+            (
+                "mongodb+srv://app:S3cret@cluster0.example.net/icc?retryWrites=true",
+                "mongodb+srv://app:***@cluster0.example.net/icc?***",
+            ),
+            (
+                "mongodb://app:p@ss:w0rd@h1:27017,h2/icc",
+                "mongodb://app:***@h1:27017,h2/icc",
+            ),
+            ("mongodb://localhost:27017", "mongodb://localhost:27017"),
+            ("sqlite::memory:", "sqlite::memory:"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(redacted_url(url), shown, "{url}");
+        }
+    }
 }
