@@ -30,6 +30,29 @@ pub enum Standing {
     Unknown,
 }
 
+impl Standing {
+    /// The role of a user whose token carries `password_stamp`, or
+    /// UNAUTHENTICATED saying why the token no longer stands: the same
+    /// answer for a new call and for an open stream.
+    pub fn signed_in_role(self, password_stamp: u64) -> Result<Role, Status> {
+        match self {
+            Standing::Active {
+                role,
+                password_stamp: current,
+            } if current == password_stamp => Ok(role),
+            Standing::Active { .. } => Err(Status::unauthenticated(PASSWORD_CHANGED)),
+            Standing::Disabled => Err(Status::unauthenticated("the user is disabled")),
+            Standing::Unknown => Err(Status::unauthenticated(
+                "the token's user does not exist; log in again",
+            )),
+        }
+    }
+}
+
+/// Why a token issued before its user's password changed is refused.
+pub const PASSWORD_CHANGED: &str =
+    "the password has changed since this token was issued; log in again";
+
 /// User look-ups for every authorized call.
 pub struct Directory {
     store: Arc<dyn Store>,

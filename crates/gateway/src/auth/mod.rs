@@ -18,10 +18,6 @@ pub use service::Auth;
 pub use throttle::LoginThrottle;
 pub use token::{TokenError, Tokens};
 
-/// Why a token issued before its user's password changed is refused.
-pub const PASSWORD_CHANGED: &str =
-    "the password has changed since this token was issued; log in again";
-
 /// The authenticated caller of a request, put in its extensions by the
 /// authorize layer.
 #[derive(Debug, Clone, PartialEq, Eq)]

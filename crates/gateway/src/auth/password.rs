@@ -49,7 +49,9 @@ impl Passwords {
         })
     }
 
-    /// Runs `work` on a hashing thread once a permit is free.
+    /// Runs `work` on a hashing thread once a permit is free. The pool
+    /// alone would bound the work too, but its queue keeps work whose
+    /// caller has gone; waiting for the permit here drops with the call.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,

@@ -13,7 +13,8 @@ use futures::StreamExt;
 use tonic::Status;
 
 use super::Caller;
-use super::directory::{Directory, Standing};
+use super::directory::Directory;
+use super::token::TokenError;
 use crate::upstream::BoxStream;
 
 /// How often an open stream rechecks its caller.
@@ -65,25 +66,15 @@ async fn signed_in(caller: &Caller, directory: &Directory) -> Result<(), Status>
     let username = &caller.username;
     if chrono::Utc::now() >= caller.token_expires {
         tracing::info!(username, "stream ended: the token expired");
-        return Err(Status::unauthenticated(
-            "the token has expired; log in again",
-        ));
+        return Err(Status::unauthenticated(TokenError::Expired.to_string()));
     }
     match directory.standing(username).await {
-        Ok(Standing::Active { password_stamp, .. }) if password_stamp == caller.password_stamp => {
-            Ok(())
-        }
-        Ok(Standing::Active { .. }) => {
-            tracing::info!(username, "stream ended: the password changed");
-            Err(Status::unauthenticated(super::PASSWORD_CHANGED))
-        }
-        Ok(Standing::Disabled) => {
-            tracing::info!(username, "stream ended: the user is disabled");
-            Err(Status::unauthenticated("the user is disabled"))
-        }
-        Ok(Standing::Unknown) => Err(Status::unauthenticated(
-            "the token's user does not exist; log in again",
-        )),
+        Ok(standing) => standing
+            .signed_in_role(caller.password_stamp)
+            .map(|_| ())
+            .inspect_err(|status| {
+                tracing::info!(username, reason = status.message(), "stream ended");
+            }),
         // The store is briefly unreachable: keep the stream; the next
         // recheck asks again.
         Err(status) => {

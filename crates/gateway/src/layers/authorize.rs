@@ -17,7 +17,7 @@ use tonic::Status;
 use tower::{Layer, Service};
 
 use super::{HttpRequest, HttpResponse, ResponseFuture, is_grpc, status_response};
-use crate::auth::{AuthState, Caller, PASSWORD_CHANGED, Standing};
+use crate::auth::{AuthState, Caller};
 use crate::policy::{self, Access, Rule, role_name};
 
 /// Longest path echoed in an UNIMPLEMENTED message.
@@ -120,24 +120,9 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let directory = self.auth.directory.clone();
         Box::pin(async move {
-            let role = match directory.standing(&username).await {
-                Ok(Standing::Active {
-                    role,
-                    password_stamp: current,
-                }) if current == password_stamp => role,
-                Ok(Standing::Active { .. }) => {
-                    return Ok(status_response(Status::unauthenticated(PASSWORD_CHANGED)));
-                }
-                Ok(Standing::Disabled) => {
-                    return Ok(status_response(Status::unauthenticated(
-                        "the user is disabled",
-                    )));
-                }
-                Ok(Standing::Unknown) => {
-                    return Ok(status_response(Status::unauthenticated(
-                        "the token's user does not exist; log in again",
-                    )));
-                }
+            let standing = directory.standing(&username).await;
+            let role = match standing.and_then(|s| s.signed_in_role(password_stamp)) {
+                Ok(role) => role,
                 Err(status) => return Ok(status_response(status)),
             };
             if !policy::allows(role, need) {

@@ -1,12 +1,12 @@
 // SKUs projected to run out within the next 14 days, from the reorder
 // advice (most urgent first).
-import { useEffect } from "react";
 import { Link } from "react-router";
 import { listAllAdvice } from "../../api/queries";
 import { Card } from "../../components/Card";
 import { UrgencyBadge } from "../../components/UrgencyBadge";
 import { ErrorBox, Loading } from "../../components/Status";
 import { useAsync } from "../../hooks/useAsync";
+import { useEvery } from "../../hooks/useEvery";
 import { count, daysFromToday, isoDay } from "../../lib/format";
 
 const RISK_DAYS = 14;
@@ -16,10 +16,7 @@ const REFRESH_MS = 60_000;
 export function AtRiskCard() {
   const { data, error, loading, reload } = useAsync((signal) => listAllAdvice(signal), []);
   // Advice follows stock and sales: refresh it now and then.
-  useEffect(() => {
-    const t = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(t);
-  }, [reload]);
+  useEvery(REFRESH_MS, reload);
   const atRisk = (data?.advice ?? []).filter((a) => a.stockoutDate && daysFromToday(isoDay(a.stockoutDate)) <= RISK_DAYS);
   return (
     <Card title={`Stockout risk, next ${RISK_DAYS} days`} actions={<Link to="/forecast">Reorder advice</Link>} testId="at-risk">

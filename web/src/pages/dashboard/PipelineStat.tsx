@@ -1,18 +1,15 @@
 // How far the analytics pipeline is behind the change feed, polled.
-import { useEffect } from "react";
 import { ingestClient } from "../../api/clients";
 import { StatCard } from "../../components/Card";
 import { useAsync } from "../../hooks/useAsync";
+import { useEvery } from "../../hooks/useEvery";
 import { count, dec } from "../../lib/format";
 
 const POLL_MS = 5000;
 
 export function PipelineStat() {
   const { data, error, reload } = useAsync((signal) => ingestClient.getPipelineStatus({}, { signal }), []);
-  useEffect(() => {
-    const t = setInterval(reload, POLL_MS);
-    return () => clearInterval(t);
-  }, [reload]);
+  useEvery(POLL_MS, reload);
   const lag = data ? Number(data.lagEvents) : 0;
   return (
     <StatCard

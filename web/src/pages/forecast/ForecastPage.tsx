@@ -5,6 +5,7 @@ import { useNavigate, useParams, useSearchParams } from "react-router";
 import { listAllAdvice, listAllProducts } from "../../api/queries";
 import { ForecastModel } from "../../gen/icc/v1/forecast_pb";
 import { useAsync } from "../../hooks/useAsync";
+import { useEvery } from "../../hooks/useEvery";
 import { modelName } from "../../lib/enums";
 import { DEFAULT_HORIZON, HORIZONS, MODELS, modelParam, parseHorizon, parseModel } from "./forecastData";
 import { ReorderAdviceList } from "./ReorderAdviceList";
@@ -29,11 +30,7 @@ export function ForecastPage() {
   const products = useAsync((signal) => listAllProducts(signal), []);
   const advice = useAsync((signal) => listAllAdvice(signal), []);
   // Advice follows stock and sales: refresh it now and then, as the dashboard does.
-  const reloadAdvice = advice.reload;
-  useEffect(() => {
-    const t = setInterval(reloadAdvice, ADVICE_REFRESH_MS);
-    return () => clearInterval(t);
-  }, [reloadAdvice]);
+  useEvery(ADVICE_REFRESH_MS, advice.reload);
   const search = params.toString();
   const choose = (s: string) => navigate(`/forecast/${encodeURIComponent(s)}${search ? `?${search}` : ""}`, { replace: !sku });
 
