@@ -12,8 +12,7 @@ async fn main() -> anyhow::Result<()> {
             // Only the server stops gracefully; the offline commands stop
             // at Ctrl-C as any command does.
             let shutdown = icc_server::shutdown_signal();
-            let listener = tokio::net::TcpListener::bind(cli.config.listen).await?;
-            icc_server::announce("forecast-svc", &listener)?;
+            let listener = icc_server::bind(cli.config.listen).await?;
             forecast_svc::serve(cli.config, listener, shutdown).await
         }
     }

@@ -138,6 +138,7 @@ pub async fn serve_core(
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let names = [<ForecastServiceServer<Forecasts> as NamedService>::NAME];
+    icc_server::announce("forecast-svc", &listener)?;
     tracing::info!(addr = %listener.local_addr()?, "forecast-svc serving");
     // `stop` ends open ForecastAll streams so the server can drain.
     icc_server::serve_routes(Routes::new(forecasts), &names, listener, shutdown, stop).await?;

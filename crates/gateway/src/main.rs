@@ -22,10 +22,7 @@ async fn run(
 ) -> anyhow::Result<()> {
     // Refuse a bad configuration (e.g. no ICC_JWT_SECRET) before binding.
     config.validate()?;
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let metrics = tokio::net::TcpListener::bind(config.metrics_listen).await?;
-    // The main address first: scripts take the first `listening on` line.
-    icc_server::announce("gateway", &listener)?;
-    println!("gateway metrics listening on {}", metrics.local_addr()?);
+    let listener = icc_server::bind(config.listen).await?;
+    let metrics = icc_server::bind(config.metrics_listen).await?;
     gateway::serve(config, listener, metrics, shutdown).await
 }

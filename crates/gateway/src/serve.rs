@@ -73,6 +73,9 @@ pub async fn serve(
     ));
     let app = app(&config, auth, routes)?;
 
+    // The main address first: scripts take the first `listening on` line.
+    icc_server::announce("gateway", &listener)?;
+    println!("gateway metrics listening on {}", metrics.local_addr()?);
     tracing::info!(
         addr = %listener.local_addr()?,
         metrics = %metrics.local_addr()?,

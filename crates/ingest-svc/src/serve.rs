@@ -91,6 +91,7 @@ pub async fn serve(
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let names = [<IngestServiceServer<Ingest> as NamedService>::NAME];
+    icc_server::announce("ingest-svc", &listener)?;
     tracing::info!(addr = %listener.local_addr()?, store = %icc_store::redacted_url(&config.store_url), tz = %config.time_zone, "ingest-svc serving");
     let served = icc_server::serve_routes(
         Routes::new(ingest),

@@ -5,7 +5,6 @@ async fn main() -> anyhow::Result<()> {
     let shutdown = icc_server::shutdown_signal();
     icc_server::init_tracing();
     let config = orders_svc::Config::parse();
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    icc_server::announce("orders-svc", &listener)?;
+    let listener = icc_server::bind(config.listen).await?;
     orders_svc::serve(config, listener, shutdown).await
 }

@@ -72,6 +72,7 @@ pub async fn serve(
     let routes = Routes::new(catalog)
         .add_service(orders)
         .add_service(inventory);
+    icc_server::announce("orders-svc", &listener)?;
     tracing::info!(addr = %listener.local_addr()?, store = %icc_store::redacted_url(&config.store_url), "orders-svc serving");
     // Watch streams never end by themselves: `stop` ends them at shutdown.
     icc_server::serve_routes(routes, &names, listener, shutdown, stop).await?;

@@ -66,9 +66,18 @@ pub fn health_service() -> (
     tonic_health::server::health_reporter()
 }
 
+/// Binds `addr`; the error names the address, which the OS's "Address
+/// already in use" does not.
+pub async fn bind(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))
+}
+
 /// Prints `<service> listening on <addr>` on stdout: the one line scripts
 /// and whole-mesh tests read to learn a port the OS picked (`--listen
-/// 127.0.0.1:0`).
+/// 127.0.0.1:0`). Servers print it once their store has opened, so a
+/// script waiting for it learns of a bad store URL from the exit instead.
 pub fn announce(service: &str, listener: &tokio::net::TcpListener) -> std::io::Result<()> {
     use std::io::Write;
     let addr = listener.local_addr()?;

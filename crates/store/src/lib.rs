@@ -55,11 +55,13 @@ pub fn redacted_url(url: &str) -> String {
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (relative to the working
-/// directory; `sqlite:///abs/path` for absolute) or `sqlite::memory:`; or
-/// `mongodb://...` / `mongodb+srv://...` (see [`mongo::MongoConfig`]).
+/// directory; `sqlite:///abs/path` for absolute), or `mongodb://...` /
+/// `mongodb+srv://...` (see [`mongo::MongoConfig`]).
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
-        return Ok(Arc::new(sqlite::SqliteStore::open(path).await?));
+        return Ok(Arc::new(
+            sqlite::SqliteStore::open(sqlite_path(path)?).await?,
+        ));
     }
     if url.starts_with("mongodb://") || url.starts_with("mongodb+srv://") {
         return Ok(Arc::new(mongo::MongoStore::open(url).await?));
@@ -69,9 +71,38 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     )))
 }
 
+/// The file of a `sqlite://` URL. SQLite would open an empty name as a
+/// private temporary database per connection (so the service's writer and
+/// readers would not share one), and this URL takes no `?options`, which
+/// would otherwise become part of the file name.
+fn sqlite_path(path: &str) -> StoreResult<&str> {
+    if path.is_empty() {
+        return Err(StoreError::InvalidArgument(
+            "sqlite:// needs a file path, e.g. sqlite://data/icc.db".into(),
+        ));
+    }
+    if path.contains('?') {
+        return Err(StoreError::InvalidArgument(format!(
+            "a sqlite:// URL takes no ?options: {}",
+            redacted_url(&format!("sqlite://{path}"))
+        )));
+    }
+    Ok(path)
+}
+
 #[cfg(test)]
 mod url_tests {
-    use super::redacted_url;
+    use super::{redacted_url, sqlite_path};
+
+    #[test]
+    fn sqlite_urls_need_a_plain_file_path() {
+        assert_eq!(sqlite_path("data/icc.db").unwrap(), "data/icc.db");
+        assert_eq!(sqlite_path("/tmp/x.db").unwrap(), "/tmp/x.db");
+        let empty = sqlite_path("").unwrap_err().to_string();
+        assert!(empty.contains("needs a file path"), "{empty}");
+        let query = sqlite_path("x.db?mode=ro").unwrap_err().to_string();
+        assert!(query.contains("no ?options"), "{query}");
+    }
 
     #[test]
     fn passwords_and_queries_are_hidden_in_logged_urls() {
