@@ -1,8 +1,9 @@
 //! The Prometheus endpoint: `GET /metrics` on a port of its own, so it is
 //! never behind the gateway's auth or limits.
 //!
-//! Metrics (all prefixed `icc_gateway_`):
-//! - `requests_total{method,code}` and `errors_total{method,code}`;
+//! Metrics (all prefixed `icc_gateway_`, each with a `# HELP` line):
+//! - `requests_total{method,code}` and `errors_total{method,code}` (every
+//!   code but OK and CANCELLED: a client closing its stream is no error);
 //! - `request_duration_seconds{method}` (histogram, to the end of the
 //!   response, so streams count their whole life);
 //! - `open_streams{method}` (server streams open now);
@@ -49,6 +50,7 @@ pub fn handle() -> anyhow::Result<PrometheusHandle> {
             .ok_or_else(|| anyhow::anyhow!("another metrics recorder is installed"));
     }
     let _ = HANDLE.set(handle.clone());
+    describe();
     let upkeep = handle.clone();
     tokio::spawn(async move {
         loop {
@@ -57,6 +59,68 @@ pub fn handle() -> anyhow::Result<PrometheusHandle> {
         }
     });
     Ok(handle)
+}
+
+/// The `# HELP` text of every metric, and a first 0 for the counters
+/// without labels, so a scrape shows them before anything has happened.
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(
+        "icc_gateway_requests_total",
+        "gRPC calls finished, by method and status code"
+    );
+    describe_counter!(
+        "icc_gateway_errors_total",
+        "calls finished with a status other than OK or CANCELLED"
+    );
+    describe_histogram!(
+        "icc_gateway_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "time from request to the end of the response (a stream's whole life)"
+    );
+    describe_gauge!(
+        "icc_gateway_open_streams",
+        "server streams open now, by method"
+    );
+    describe_gauge!(
+        "icc_gateway_upstream_up",
+        "1 while the upstream service's health check passes"
+    );
+    describe_counter!(
+        "icc_gateway_upstream_calls_total",
+        "calls forwarded to an upstream service, by status code"
+    );
+    describe_counter!(
+        "icc_gateway_upstream_retries_total",
+        "forwarded calls retried on an upstream service"
+    );
+    describe_gauge!(
+        "icc_gateway_upstream_watch_connected",
+        "1 while the inventory fan-out is connected to orders-svc"
+    );
+    describe_gauge!(
+        "icc_gateway_inventory_seq",
+        "the last inventory change sequence the fan-out has seen"
+    );
+    describe_counter!(
+        "icc_gateway_watch_resyncs_total",
+        "watchers sent a fresh snapshot after falling behind"
+    );
+    describe_counter!(
+        "icc_gateway_watch_passthrough_total",
+        "watches resuming from a point older than the fan-out's window, passed to orders-svc"
+    );
+    describe_counter!(
+        "icc_gateway_shed_total",
+        "calls refused because the gateway was at capacity"
+    );
+    for counter in [
+        "icc_gateway_watch_resyncs_total",
+        "icc_gateway_watch_passthrough_total",
+        "icc_gateway_shed_total",
+    ] {
+        metrics::counter!(counter).absolute(0);
+    }
 }
 
 /// Serves `GET /metrics` on `listener` until `shutdown`.

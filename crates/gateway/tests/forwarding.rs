@@ -401,12 +401,32 @@ async fn metrics_tell_requests_codes_latency_streams_and_upstreams() {
         .await
         .unwrap_err();
     assert_eq!(denied.code(), Code::PermissionDenied);
-    let _watch = inventory(channel)
+    let watch = inventory(channel.clone())
         .watch_inventory(authed(pb::WatchInventoryRequest::default(), &viewer))
         .await
         .unwrap();
-
-    let body = http_get(mesh.gateway.metrics, "/metrics").await;
+    let closed = inventory(channel)
+        .watch_inventory(authed(pb::WatchInventoryRequest::default(), &viewer))
+        .await
+        .unwrap();
+    drop(closed);
+    let watch_cancelled = r#"icc_gateway_requests_total{method="/icc.v1.InventoryService/WatchInventory",code="CANCELLED"} 1"#;
+    let mut body = String::new();
+    for _ in 0..100 {
+        body = http_get(mesh.gateway.metrics, "/metrics").await;
+        if body.contains(watch_cancelled) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A client closing its watch is counted, but not as an error.
+    assert!(body.contains(watch_cancelled), "{body}");
+    assert!(
+        !body.contains(
+            r#"icc_gateway_errors_total{method="/icc.v1.InventoryService/WatchInventory""#
+        ),
+        "{body}"
+    );
     for expected in [
         r#"icc_gateway_requests_total{method="/icc.v1.CatalogService/ListProducts",code="OK"}"#,
         r#"icc_gateway_errors_total{method="/icc.v1.OrdersService/CancelOrder",code="PERMISSION_DENIED"}"#,
@@ -415,11 +435,17 @@ async fn metrics_tell_requests_codes_latency_streams_and_upstreams() {
         r#"icc_gateway_upstream_up{upstream="orders"} 1"#,
         r#"icc_gateway_upstream_calls_total{upstream="orders",code="OK"}"#,
         "icc_gateway_upstream_watch_connected 1",
+        // Described, and at 0 before anything has happened.
+        "# HELP icc_gateway_requests_total gRPC calls finished",
+        "# HELP icc_gateway_request_duration_seconds",
+        "icc_gateway_shed_total 0",
+        "icc_gateway_watch_resyncs_total 0",
     ] {
         assert!(body.contains(expected), "{expected} missing from:\n{body}");
     }
     // The token never shows up anywhere.
     assert!(!body.contains(&viewer));
+    drop(watch);
 }
 
 async fn http_get(addr: SocketAddr, path: &str) -> String {

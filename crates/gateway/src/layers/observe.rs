@@ -101,7 +101,8 @@ impl Drop for Finish {
         let method = self.method;
         metrics::counter!("icc_gateway_requests_total", "method" => method, "code" => code)
             .increment(1);
-        if self.code != Some(Code::Ok) {
+        // A dropped body (no status) is a client that went away.
+        if !matches!(self.code, Some(Code::Ok | Code::Cancelled) | None) {
             metrics::counter!("icc_gateway_errors_total", "method" => method, "code" => code)
                 .increment(1);
         }
