@@ -4,8 +4,8 @@
 //!
 //! The whole file is checked before anything is evaluated. The first bad
 //! row stops the read with its line number and the reason: a malformed
-//! date, an empty series name, units that are negative or not a whole
-//! number, a series' dates out of order, or a second row for the same
+//! date, an empty series name, units that are negative, not a whole
+//! number or over 1e9, a series' dates out of order, or a second row for the same
 //! series and day. Series may be interleaved (sorted by date, then series,
 //! is as good as by series, then date). A day missing inside a series is
 //! a day without sales (0 units), as everywhere in the project; the read
@@ -210,15 +210,18 @@ fn parse_row(record: &csv::StringRecord) -> Result<(&str, NaiveDate, f64), Strin
     Ok((series, date, units))
 }
 
-/// Units must be a whole, non-negative number (`3` or `3.0`).
+/// The most units a series may sell in a day, as in ImportSalesHistory: far
+/// beyond any shop, and far inside what f64 sums exactly.
+const MAX_UNITS: f64 = 1e9;
+
+/// Units must be a whole, non-negative number (`3` or `3.0`) of at most
+/// [`MAX_UNITS`].
 fn parse_units(text: &str) -> Result<f64, String> {
-    if let Ok(n) = text.parse::<u64>() {
-        return Ok(n as f64);
-    }
     match text.parse::<f64>() {
         Ok(v) if !v.is_finite() => Err(format!("units '{text}' are not a number")),
         Ok(v) if v < 0.0 => Err(format!("units {text} are negative")),
         Ok(v) if v.fract() != 0.0 => Err(format!("units {text} are not a whole number")),
+        Ok(v) if v > MAX_UNITS => Err(format!("units {text} are more than 1e9 in a day")),
         Ok(v) => Ok(v),
         Err(_) => Err(format!("units '{text}' are not a number")),
     }

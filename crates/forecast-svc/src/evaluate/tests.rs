@@ -223,6 +223,12 @@ fn bad_csv_names_the_line_and_the_reason() {
         "p.csv line 2: series A: units 1.5 are not a whole number"
     );
 
+    let e = parse_err("date,series,units\n2024-01-01,A,99999999999999999999\n");
+    assert_eq!(
+        e.to_string(),
+        "p.csv line 2: series A: units 99999999999999999999 are more than 1e9 in a day"
+    );
+
     let e = parse_err("date,series,units\n2024-01-01,A,x\n");
     assert!(
         e.to_string().contains("line 2") && e.reason.contains("'x'"),
