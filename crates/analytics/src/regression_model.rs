@@ -50,9 +50,9 @@
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
-use crate::ridge::{NormalEquations, RidgeFit};
+use crate::ridge::RidgeFit;
 use crate::series::DailySeries;
-use crate::weekday_shift::{WEEKDAY_SHIFT_WEEKS, WeekdaySums, recency_weight};
+use crate::weekday_shift::WEEKDAY_SHIFT_WEEKS;
 
 /// Days of history the regression needs: four weeks, so every weekday is
 /// seen four times.
@@ -313,66 +313,7 @@ impl Layout {
     }
 }
 
-/// Copies of running sums taken at chosen days (marks), so that the sums
-/// over any two marks' interval are one subtraction.
-struct Snapshots<T> {
-    marks: Vec<usize>,
-    taken: Vec<(usize, T)>,
-}
-
-/// Sums that can be taken apart: the rows added after a snapshot.
-trait RunningSums: Clone {
-    fn since(&self, earlier: &Self) -> Self;
-}
-
-impl RunningSums for NormalEquations {
-    fn since(&self, earlier: &Self) -> Self {
-        NormalEquations::since(self, earlier)
-    }
-}
-
-impl RunningSums for WeekdaySums {
-    fn since(&self, earlier: &Self) -> Self {
-        WeekdaySums::since(self, earlier)
-    }
-}
-
-impl<T: RunningSums> Snapshots<T> {
-    fn new(marks: impl Iterator<Item = usize>) -> Self {
-        let mut marks: Vec<usize> = marks.collect();
-        marks.sort_unstable();
-        marks.dedup();
-        Self {
-            marks,
-            taken: Vec::new(),
-        }
-    }
-
-    fn first_mark(&self) -> usize {
-        self.marks.first().copied().unwrap_or(usize::MAX)
-    }
-
-    fn last_mark(&self) -> usize {
-        self.marks.last().copied().unwrap_or(0)
-    }
-
-    /// Takes a copy of `sums` if day `t` is the next mark (days ascending).
-    fn take(&mut self, t: usize, sums: &T) {
-        if self.marks.get(self.taken.len()) == Some(&t) {
-            self.taken.push((t, sums.clone()));
-        }
-    }
-
-    fn at(&self, mark: usize) -> Option<&T> {
-        self.taken.iter().find(|(m, _)| *m == mark).map(|(_, s)| s)
-    }
-
-    /// The sums of the rows from mark `from` to mark `upto`.
-    fn between(&self, from: usize, upto: usize) -> Option<T> {
-        Some(self.at(upto)?.since(self.at(from)?))
-    }
-}
-
+/// Sums of the first 0, 1, ..., n units (the level terms read windows of them).
 fn prefix_sums(units: &[f64]) -> Vec<f64> {
     let mut prefix = Vec::with_capacity(units.len() + 1);
     prefix.push(0.0);
@@ -389,7 +330,7 @@ fn prefix_sums(units: &[f64]) -> Vec<f64> {
 struct LagFit {
     lag: usize,
     fit: RidgeFit,
-    /// Penalty GCV chose.
+    /// The ridge penalty.
     alpha: f64,
     /// Back-transform factor exp(s²/2) for log1p, s² the mean squared
     /// residual in log space (1 for the identity).
@@ -430,9 +371,8 @@ impl RegressionModel {
 
     /// One model per origin: the model for training length `o` sees only
     /// `units[..o]`. `origins` ascending; `table` covers at least the
-    /// longest origin from the series start.
-    // `t` indexes the units, the day table and the masks together.
-    #[allow(clippy::needless_range_loop)]
+    /// longest origin from the series start. All origins are fitted in one
+    /// pass over the days (module `fit`).
     pub fn fit_origins(
         units: &[f64],
         origins: &[usize],
@@ -440,119 +380,12 @@ impl RegressionModel {
         calendar: &HolidayCalendar,
         config: &RegressionConfig,
     ) -> Result<Vec<Self>, ForecastError> {
-        let last = origins.last().copied().unwrap_or(0);
-        if let Some(&o) = origins.iter().find(|&&o| o < REGRESSION_MIN_HISTORY_DAYS) {
-            return Err(ForecastError::InsufficientHistory {
-                have: o,
-                need: REGRESSION_MIN_HISTORY_DAYS,
-            });
-        }
-        if last > units.len() || last > table.len() || origins.windows(2).any(|w| w[0] > w[1]) {
-            return Err(ForecastError::InvalidParameter {
-                name: "origins",
-                message: format!(
-                    "origins must ascend within the {} days of the series",
-                    units.len()
-                ),
-            });
-        }
-        let layout = Layout::new(config);
-        let width = layout.width();
-        let prefix = prefix_sums(&units[..last]);
-        let rules = calendar.rules().len();
-        let closures: Vec<ClosedDays> = origins
-            .iter()
-            .map(|&o| ClosedDays::learn_prefix(units, o, table, rules))
-            .collect();
-        let lags = config.multi_step.training_lags();
-        // Each day's target, transformed once (not once per lag and row).
-        let targets: Vec<f64> = units.iter().map(|&u| config.transform.apply(u)).collect();
-        let penalties = layout.penalties();
-        let shift_weeks = config.weekday_shift_weeks.unwrap_or(0);
-        let mut per_origin: Vec<Vec<LagFit>> = vec![Vec::new(); origins.len()];
-        let mut x = vec![0.0; width];
-        for &lag in &lags {
-            let min_t = lag + MIN_LEVEL_DAYS - 1;
-            // Training rows of origin o: t in first(o)..o; the shift reads
-            // those from shift_from(o).
-            let first = |o: usize| min_t.max(o.saturating_sub(config.max_training_days));
-            let shift_from = |o: usize| first(o).max(o.saturating_sub(7 * shift_weeks));
-            let usable: Vec<bool> = origins
-                .iter()
-                .map(|&o| o >= first(o) + MIN_TRAINING_ROWS)
-                .collect();
-            if !usable.iter().any(|&u| u) {
-                continue;
-            }
-            // Snapshots of the running sums at each origin's boundaries:
-            // the normal equations' and the weekday sums' apart, as
-            // copying the normal equations is what costs.
-            let used = || {
-                origins
-                    .iter()
-                    .zip(&usable)
-                    .filter(|(_, u)| **u)
-                    .map(|(&o, _)| o)
-            };
-            let mut eq_at = Snapshots::new(used().flat_map(|o| [first(o), o]));
-            let mut weekdays_at = Snapshots::new(used().flat_map(|o| [shift_from(o), o]));
-            let mut eq = NormalEquations::new(width);
-            // Holidays are left out: the holiday term explains them.
-            let mut by_weekday = WeekdaySums::new(width);
-            let weekdays_from = weekdays_at.first_mark();
-            let weight = |t: usize| recency_weight(t, weekdays_from);
-            let end = eq_at.last_mark();
-            for t in min_t..=end {
-                eq_at.take(t, &eq);
-                weekdays_at.take(t, &by_weekday);
-                if t == end {
-                    break;
-                }
-                layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
-                eq.add(&x, targets[t]);
-                // Only rows inside some origin's window are ever read.
-                if t >= weekdays_from && !table.is_holiday(t) {
-                    by_weekday.add(table.weekday(t), &x, targets[t], weight(t));
-                }
-            }
-            for (w, &o) in origins.iter().enumerate() {
-                if !usable[w] {
-                    continue;
-                }
-                let (Some(mut eq_o), Some(mut recent_rows)) = (
-                    eq_at.between(first(o), o),
-                    weekdays_at.between(shift_from(o), o),
-                ) else {
-                    continue;
-                };
-                let closed = &closures[w];
-                for t in (first(o)..o).filter(|&t| closed.is_closed_at(table, t)) {
-                    layout.fill(&mut x, table, t, t - lag, &prefix, table.is_holiday(t));
-                    eq_o.remove(&x, targets[t]);
-                    if t >= shift_from(o) && !table.is_holiday(t) {
-                        recent_rows.remove(table.weekday(t), &x, targets[t], weight(t));
-                    }
-                }
-                let active = layout.active_columns(o - first(o), config.min_yearly_days);
-                let fit = eq_o.solve_weighted(config.alpha, &penalties, &active)?;
-                let residual_variance = eq_o.mean_squared_residual(&fit);
-                // Without the term the window is empty and the shift 0.
-                let weekday_shift = recent_rows.shift(&fit, residual_variance);
-                per_origin[w].push(LagFit {
-                    lag,
-                    fit,
-                    alpha: config.alpha,
-                    back_transform: config.transform.back_transform_factor(residual_variance),
-                    active,
-                    weekday_shift,
-                });
-            }
-        }
+        fit::check_origins(units, origins, table)?;
+        let fitted = fit::OriginFitter::new(units, origins, table, calendar, config).fit()?;
         origins
             .iter()
-            .zip(per_origin)
-            .zip(closures)
-            .map(|((&o, fits), closed)| {
+            .zip(fitted)
+            .map(|(&o, (fits, closed))| {
                 if fits.is_empty() {
                     return Err(ForecastError::InsufficientHistory {
                         have: o,
@@ -561,7 +394,7 @@ impl RegressionModel {
                 }
                 Ok(RegressionModel {
                     config: config.clone(),
-                    layout: layout.clone(),
+                    layout: Layout::new(config),
                     days: o,
                     fits,
                     closed,
@@ -792,5 +625,6 @@ impl Forecaster for RegressionForecaster {
     }
 }
 
+mod fit;
 #[cfg(test)]
 mod tests;
