@@ -174,63 +174,53 @@ impl ClosedDays {
     /// describes (from the same start); `rules` is the number of calendar
     /// rules.
     pub fn learn_prefix(units: &[f64], len: usize, table: &DayTable, rules: usize) -> Self {
-        let len = len.min(units.len()).min(table.len());
-        let (mut zeros, mut days) = (0usize, 0usize);
-        // [month][day] -> (seen, zero) over days that are not holidays.
-        let mut seen = [[(0usize, 0usize); 32]; 13];
-        for (i, &u) in units[..len].iter().enumerate() {
-            if table.is_holiday(i) {
-                continue;
-            }
-            days += 1;
-            let zero = u == 0.0;
-            zeros += usize::from(zero);
-            let (m, d) = table.month_day(i);
-            let cell = &mut seen[m as usize][d as usize];
-            cell.0 += 1;
-            cell.1 += usize::from(zero);
-        }
-        if days == 0 {
-            return Self::none();
-        }
-        let z = zeros as f64 / days as f64;
-        // Occurrences of each rule and whether all were zero.
-        let mut count = vec![0usize; rules];
-        let mut all_zero = vec![true; rules];
-        for &(i, r) in &table.occurrences {
-            if i >= len {
-                break;
-            }
-            if r < rules {
-                count[r] += 1;
-                all_zero[r] &= units[i] == 0.0;
-            }
-        }
-        let closed_rules = (0..rules)
-            .filter(|&r| {
-                count[r] > 0 && all_zero[r] && z.powi(count[r] as i32) < CLOSED_SIGNIFICANCE
-            })
-            .collect();
-        let mut fixed = Vec::new();
-        for (month, row) in seen.iter().enumerate() {
-            for (day, &(k, zero)) in row.iter().enumerate() {
-                if k >= MIN_FIXED_DAY_YEARS
-                    && zero == k
-                    && 366.0 * z.powi(k as i32) < CLOSED_SIGNIFICANCE
-                {
-                    fixed.push((month as u32, day as u32));
-                }
-            }
-        }
-        ClosedDays {
-            rules: closed_rules,
-            fixed,
-        }
+        Self::learn_origins(units, &[len], table, rules)
+            .pop()
+            .unwrap_or_default()
     }
 
-    /// Whether day `i` of `table` is a learnt closure.
+    /// [`ClosedDays::learn_prefix`] for each length in `origins`, in one
+    /// pass over the days (backtests learn at 17 origins per series).
+    pub fn learn_origins(
+        units: &[f64],
+        origins: &[usize],
+        table: &DayTable,
+        rules: usize,
+    ) -> Vec<Self> {
+        let end = units.len().min(table.len());
+        let mut order: Vec<usize> = (0..origins.len()).collect();
+        order.sort_by_key(|&k| origins[k]);
+        let mut learnt = vec![Self::none(); origins.len()];
+        let mut tally = Tally::new(rules);
+        let mut next_occurrence = 0;
+        let mut i = 0;
+        for k in order {
+            let len = origins[k].min(end);
+            for day in i..len {
+                tally.add_day(units[day], table, day);
+            }
+            i = i.max(len);
+            while let Some(&(day, r)) = table.occurrences.get(next_occurrence) {
+                if day >= len {
+                    break;
+                }
+                tally.add_occurrence(r, units[day]);
+                next_occurrence += 1;
+            }
+            learnt[k] = tally.closures();
+        }
+        learnt
+    }
+
+    /// Whether day `i` of `table` is a learnt closure. Inlined, so the
+    /// common case, no closures, costs no call in the models' day loops.
+    #[inline]
     pub fn is_closed_at(&self, table: &DayTable, i: usize) -> bool {
-        if self.is_empty() || i >= table.len() {
+        !self.is_empty() && self.learnt_closure_at(table, i)
+    }
+
+    fn learnt_closure_at(&self, table: &DayTable, i: usize) -> bool {
+        if i >= table.len() {
             return false;
         }
         if !self.fixed.is_empty() && self.fixed.contains(&table.month_day(i)) {
@@ -268,6 +258,76 @@ impl ClosedDays {
     /// (month, day) pairs learnt as closures.
     pub fn fixed_days(&self) -> &[(u32, u32)] {
         &self.fixed
+    }
+}
+
+/// Running counts behind [`ClosedDays::learn_origins`].
+struct Tally {
+    /// Days that are not holidays, and the zero ones among them.
+    days: usize,
+    zeros: usize,
+    /// [month][day] -> (seen, zero) over days that are not holidays.
+    seen: [[(usize, usize); 32]; 13],
+    /// Occurrences of each calendar rule, and whether all sold nothing.
+    count: Vec<usize>,
+    all_zero: Vec<bool>,
+}
+
+impl Tally {
+    fn new(rules: usize) -> Self {
+        Tally {
+            days: 0,
+            zeros: 0,
+            seen: [[(0, 0); 32]; 13],
+            count: vec![0; rules],
+            all_zero: vec![true; rules],
+        }
+    }
+
+    fn add_day(&mut self, units: f64, table: &DayTable, i: usize) {
+        if table.is_holiday(i) {
+            return;
+        }
+        let zero = units == 0.0;
+        self.days += 1;
+        self.zeros += usize::from(zero);
+        let (m, d) = table.month_day(i);
+        let cell = &mut self.seen[m as usize][d as usize];
+        cell.0 += 1;
+        cell.1 += usize::from(zero);
+    }
+
+    fn add_occurrence(&mut self, rule: usize, units: f64) {
+        if rule < self.count.len() {
+            self.count[rule] += 1;
+            self.all_zero[rule] &= units == 0.0;
+        }
+    }
+
+    /// The closures the days counted so far show.
+    fn closures(&self) -> ClosedDays {
+        if self.days == 0 {
+            return ClosedDays::none();
+        }
+        let z = self.zeros as f64 / self.days as f64;
+        let rules = (0..self.count.len())
+            .filter(|&r| {
+                let k = self.count[r];
+                k > 0 && self.all_zero[r] && z.powi(k as i32) < CLOSED_SIGNIFICANCE
+            })
+            .collect();
+        let mut fixed = Vec::new();
+        for (month, row) in self.seen.iter().enumerate() {
+            for (day, &(k, zero)) in row.iter().enumerate() {
+                if k >= MIN_FIXED_DAY_YEARS
+                    && zero == k
+                    && 366.0 * z.powi(k as i32) < CLOSED_SIGNIFICANCE
+                {
+                    fixed.push((month as u32, day as u32));
+                }
+            }
+        }
+        ClosedDays { rules, fixed }
     }
 }
 

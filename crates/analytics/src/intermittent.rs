@@ -296,10 +296,7 @@ impl IntermittentModel {
                 ),
             });
         }
-        let closures: Vec<ClosedDays> = origins
-            .iter()
-            .map(|&o| ClosedDays::learn_prefix(units, o, table, rules))
-            .collect();
+        let closures: Vec<ClosedDays> = ClosedDays::learn_origins(units, origins, table, rules);
         let mut out: Vec<Option<Self>> = vec![None; origins.len()];
         let mut done = vec![false; origins.len()];
         for g in 0..origins.len() {

@@ -449,18 +449,25 @@ impl RegressionModel {
     }
 
     /// Forecast values for `horizon` days after the first `self.days`
-    /// values of `units`, whose days `table` describes (it must cover the
+    /// values of a series, whose days `table` describes (it must cover the
     /// forecast days too), with the explanation of each when `explain`.
+    /// `prefix` holds the series' [`prefix_sums`] up to its origin at
+    /// least; only a recursive forecast, which feeds its values back into
+    /// the level terms, copies them.
     fn predict(
         &self,
-        units: &[f64],
+        prefix: &[f64],
         table: &DayTable,
         horizon: usize,
         explain: bool,
     ) -> (Vec<f64>, Vec<Explanation>) {
         let n = self.days;
-        let mut prefix = prefix_sums(&units[..n]);
-        prefix.reserve(horizon);
+        let recursive = self.config.multi_step == MultiStep::Recursive;
+        let mut fed_back = Vec::new();
+        if recursive {
+            fed_back.reserve(n + 1 + horizon);
+            fed_back.extend_from_slice(&prefix[..=n]);
+        }
         let names = if explain {
             self.layout.names()
         } else {
@@ -471,8 +478,8 @@ impl RegressionModel {
         let mut values = Vec::with_capacity(horizon);
         let mut explanations = Vec::new();
         let trend_column = self.layout.trend_column();
-        let recursive = self.config.multi_step == MultiStep::Recursive;
         for step in 0..horizon {
+            let prefix = if recursive { &fed_back[..] } else { prefix };
             let t = n + step;
             let lag_fit = self.fit_for_step(step + 1);
             let anchor = if recursive { t - 1 } else { origin };
@@ -527,8 +534,9 @@ impl RegressionModel {
                 explanations.push(e);
             }
             values.push(value);
-            let last = prefix[prefix.len() - 1];
-            prefix.push(last + value);
+            if recursive {
+                fed_back.push(fed_back[n + step] + value);
+            }
         }
         (values, explanations)
     }
@@ -549,7 +557,8 @@ impl RegressionModel {
             });
         }
         let table = DayTable::new(history.start(), self.days + horizon, calendar);
-        let (values, explanations) = self.predict(history.units(), &table, horizon, true);
+        let prefix = prefix_sums(&history.units()[..self.days]);
+        let (values, explanations) = self.predict(&prefix, &table, horizon, true);
         Ok(values
             .into_iter()
             .zip(explanations)
@@ -618,9 +627,10 @@ impl Forecaster for RegressionForecaster {
             &self.calendar,
             &self.config,
         )?;
+        let prefix = prefix_sums(&series.units()[..last]);
         Ok(models
             .iter()
-            .map(|m| m.predict(series.units(), &table, horizon, false).0)
+            .map(|m| m.predict(&prefix, &table, horizon, false).0)
             .collect())
     }
 }

@@ -90,3 +90,24 @@ fn day_table_matches_chrono() {
     }
     assert!(DayTable::new(start, 0, &calendar).is_empty());
 }
+
+#[test]
+fn learning_at_many_origins_in_one_pass_equals_learning_each_alone() {
+    let calendar = HolidayCalendar::parse("fixed 12-25 = Christmas\neaster 0 = Easter").unwrap();
+    let s = series_with_zeros(|d| {
+        (d.month() == 12 && d.day() == 25) || (d.month() == 8 && d.day() == 15)
+    });
+    let table = DayTable::new(s.start(), s.len(), &calendar);
+    let rules = calendar.rules().len();
+    // Unordered, repeated and past the end, as a caller might pass them.
+    let origins = [900, 30, 400, 760, 400, s.len() + 50, 0];
+    let together = ClosedDays::learn_origins(s.units(), &origins, &table, rules);
+    for (&o, learnt) in origins.iter().zip(&together) {
+        let alone = ClosedDays::learn_origins(s.units(), &[o], &table, rules);
+        assert_eq!(learnt, &alone[0], "origin {o}");
+    }
+    // And the pass does learn something, at the later origins.
+    assert!(together[0].rules().contains(&0), "{:?}", together[0]);
+    assert!(together[0].fixed_days().contains(&(8, 15)));
+    assert!(together[1].is_empty());
+}

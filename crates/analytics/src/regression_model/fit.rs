@@ -114,10 +114,7 @@ impl<'a> OriginFitter<'a> {
             prefix: prefix_sums(&units[..last]),
             targets: units.iter().map(|&u| config.transform.apply(u)).collect(),
             penalties: layout.penalties(),
-            closures: origins
-                .iter()
-                .map(|&o| ClosedDays::learn_prefix(units, o, table, rules))
-                .collect(),
+            closures: ClosedDays::learn_origins(units, origins, table, rules),
             layout,
         }
     }
