@@ -32,6 +32,10 @@ Panels (seeded, so the same files every run):
   (the M5 kind): 0.05-1.5 units a day drifting as a log random walk, a
   weekend peak, level steps, stock-outs, launches with leading zeros,
   over-dispersed counts (gamma-Poisson, shape 2).
+- additive: 200 series x 730 days, Poisson, patterns of a fixed size in
+  units (a weekday uplift and a yearly swing) while a trend grows the
+  level two- to fivefold: the demand the log-scale regression's
+  multiplicative terms get wrong.
 - speed (only with --speed): 10,000 series x 730 days, Poisson around a
   log-normal level with weekly and yearly seasonality, a fifth slow movers.
 
@@ -288,6 +292,25 @@ def sparse_retail(rng, n_series=300, days=1500):
     return names, ds, us, rates, False
 
 
+def additive(rng, n_series=200, days=730):
+    names, ds, us, rates = [], [], [], []
+    d = dates(days)
+    dow = np.arange(days) % 7  # START is a Monday
+    phase = day_of_year_phase(d)
+    t = np.arange(days)
+    for i in range(n_series):
+        base = rng.uniform(20, 100)
+        growth = rng.uniform(1.0, 4.0)  # the level's rise over the panel, in bases
+        weekly = np.array([0, 5, 10, 15, 30, 60, 40]) * base / 100
+        swing = rng.uniform(0.2, 0.4) * base * np.sin(phase + rng.uniform(0, 2 * np.pi))
+        lam = np.maximum(base * (1 + growth * t / days) + weekly[dow] + swing, 0.05)
+        names.append(f"D{i:04d}")
+        ds.append(d)
+        us.append(rng.poisson(lam))
+        rates.append(lam)
+    return names, ds, us, rates, True
+
+
 def speed(rng, n_series=10_000, days=730):
     names, ds, us, rates = [], [], [], []
     d = dates(days)
@@ -315,18 +338,21 @@ def main():
     ap.add_argument("--speed", action="store_true", help="also write the 10,000 x 730 speed panel")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    # (name, generator, seed offset): each panel keeps its seed when
+    # others are added.
     panels = [
-        ("smooth", smooth),
-        ("intermittent", intermittent),
-        ("mixed", mixed),
-        ("seasonal", seasonal),
-        ("sparse_retail", sparse_retail),
-        ("store_item", store_item),
+        ("smooth", smooth, 0),
+        ("intermittent", intermittent, 1),
+        ("mixed", mixed, 2),
+        ("seasonal", seasonal, 3),
+        ("sparse_retail", sparse_retail, 4),
+        ("store_item", store_item, 5),
+        ("additive", additive, 7),
     ]
     if args.speed:
-        panels.append(("speed", speed))
-    for k, (name, make) in enumerate(panels):
-        rng = np.random.default_rng(args.seed + k)
+        panels.append(("speed", speed, 6))
+    for name, make, offset in panels:
+        rng = np.random.default_rng(args.seed + offset)
         names, ds, us, rates, poisson = make(rng)
         path = os.path.join(args.out, f"{name}.csv.gz")
         write_panel(path, names, ds, us)

@@ -11,8 +11,9 @@
 //!    mostly-zero series, up to 28 days ahead, fewer when the history is
 //!    short);
 //! 3. AUTO picks the lowest RMSSE (RMSE when the series has no seasonal
-//!    variation to scale by), a fallback's raised by 10% against the two
-//!    main candidates, a tie going to the simpler model;
+//!    variation to scale by), a fallback's raised by 10% against the
+//!    three main candidates and `log_regression`'s lowered by 5%, a tie
+//!    going to the simpler model;
 //! 4. the chosen model forecasts from the whole history (the seed model
 //!    fitted on the stored feature rows), and the 80% / 95% intervals and
 //!    per-step error scale come from its backtest errors at each step.

@@ -32,13 +32,13 @@ pub const MIN_BACKTEST_STEPS: usize = 7;
 /// those of its few days with demand.
 pub const MOSTLY_ZERO_SHARE: f64 = 0.5;
 
-/// Share of zero days above which AUTO leaves [`ModelKind::LogRegression`]
-/// out. Below it the regression competes for slow movers too: on the
-/// pasta store thinned to slow movers it was the better model for most of
-/// them (docs/forecasting.md, "Thinned pasta"). Above it, with fewer than
-/// one demand day in 10, its twenty-odd terms are fitted to a few dozen
+/// Share of zero days above which AUTO leaves both regressions out. Below
+/// it they compete for slow movers too: on the pasta store thinned to slow
+/// movers `log_regression` was the better model for most of them
+/// (docs/forecasting.md, "Thinned pasta"). Above it, with fewer than one
+/// demand day in 10, their twenty-odd terms are fitted to a few dozen
 /// sales a year, and a backtest edge over the flat-rate models is noise.
-pub const LOG_REGRESSION_MAX_ZERO_SHARE: f64 = 0.9;
+pub const REGRESSION_MAX_ZERO_SHARE: f64 = 0.9;
 
 /// Share of the days in `units` that are zero (0 for no days).
 pub fn zero_share(units: &[f64]) -> f64 {
@@ -85,9 +85,9 @@ pub enum ModelKind {
 /// (docs/forecasting.md, section `auto`).
 pub const FALLBACK_MARGIN: f64 = 0.1;
 
-/// How much lower [`ModelKind::Intermittent`]'s backtest score must be than
-/// [`ModelKind::LogRegression`]'s for AUTO to choose it: the regression's
-/// score is multiplied by 1 − this. Where both compete, the regression
+/// How much lower another main candidate's backtest score must be than
+/// [`ModelKind::LogRegression`]'s for AUTO to choose it: the log
+/// regression's score is multiplied by 1 − this. Where both compete, the regression
 /// was the better model on average on every real-data panel (the pasta
 /// store, thinned and summed), and the backtest's noise chose the flat
 /// rate too often: the edge lowered AUTO's RMSE on 18 of the 20 real-data
@@ -181,13 +181,18 @@ impl ModelKind {
         model.max(SEASON_DAYS + 1)
     }
 
-    /// Whether the model is one of AUTO's main candidates, the two built
-    /// for the job: `log_regression` for regular demand, `intermittent`
-    /// for slow movers and flat demand. The other candidates are
-    /// fallbacks, chosen when the history is too short for the main ones
-    /// or their backtest is clearly better ([`FALLBACK_MARGIN`]).
+    /// Whether the model is one of AUTO's main candidates, those built for
+    /// the job: the two regressions for regular demand (`log_regression`
+    /// when patterns scale with the level, `regression` when they keep
+    /// their size in units), `intermittent` for slow movers and flat
+    /// demand. The other candidates are fallbacks, chosen when the history
+    /// is too short for the main ones or their backtest is clearly better
+    /// ([`FALLBACK_MARGIN`]).
     pub fn is_main(self) -> bool {
-        matches!(self, ModelKind::LogRegression | ModelKind::Intermittent)
+        matches!(
+            self,
+            ModelKind::LogRegression | ModelKind::Regression | ModelKind::Intermittent
+        )
     }
 
     /// What AUTO multiplies the model's backtest score by before comparing
@@ -203,9 +208,10 @@ impl ModelKind {
     }
 
     /// Whether AUTO considers the model for a series with this
-    /// [`zero_share`] ([`LOG_REGRESSION_MAX_ZERO_SHARE`]).
+    /// [`zero_share`] ([`REGRESSION_MAX_ZERO_SHARE`]).
     pub fn suits(self, zero_share: f64) -> bool {
-        self != ModelKind::LogRegression || zero_share <= LOG_REGRESSION_MAX_ZERO_SHARE
+        !matches!(self, ModelKind::LogRegression | ModelKind::Regression)
+            || zero_share <= REGRESSION_MAX_ZERO_SHARE
     }
 
     /// Fewest days of history the service forecasts the model from:
@@ -303,7 +309,7 @@ mod tests {
     }
 
     #[test]
-    fn auto_leaves_log_regression_out_only_when_almost_every_day_is_zero() {
+    fn auto_leaves_the_regressions_out_only_when_almost_every_day_is_zero() {
         assert!(!mostly_zero(&[0.0, 1.0, 2.0, 0.0]));
         assert!(mostly_zero(&[0.0, 1.0, 0.0, 0.0]));
         let one_sale_in = |days: usize| {
@@ -312,11 +318,13 @@ mod tests {
             zero_share(&units)
         };
         assert_eq!(zero_share(&[]), 0.0);
-        assert!(ModelKind::LogRegression.suits(zero_share(&[0.0, 1.0, 0.0, 0.0])));
-        assert!(ModelKind::LogRegression.suits(one_sale_in(10)));
-        assert!(!ModelKind::LogRegression.suits(one_sale_in(11)));
+        for regression in [ModelKind::LogRegression, ModelKind::Regression] {
+            assert!(regression.suits(zero_share(&[0.0, 1.0, 0.0, 0.0])));
+            assert!(regression.suits(one_sale_in(10)));
+            assert!(!regression.suits(one_sale_in(11)));
+        }
         assert!(ModelKind::Intermittent.suits(one_sale_in(1000)));
-        assert!(ModelKind::Regression.suits(zero_share(&[0.0; 4])));
+        assert!(ModelKind::MovingAverage.suits(zero_share(&[0.0; 4])));
     }
 
     #[test]

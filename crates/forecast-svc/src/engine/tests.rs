@@ -5,7 +5,7 @@ use icc_store::DataWatermark;
 use super::*;
 use crate::history::{SkuHistory, feature_values};
 use crate::models::{
-    FALLBACK_MARGIN, LOG_REGRESSION_EDGE, LOG_REGRESSION_MAX_ZERO_SHARE, mostly_zero, zero_share,
+    FALLBACK_MARGIN, LOG_REGRESSION_EDGE, REGRESSION_MAX_ZERO_SHARE, mostly_zero, zero_share,
 };
 use crate::synthetic::{Shape, series};
 
@@ -124,12 +124,17 @@ fn a_fallback_or_the_flat_rate_must_beat_the_regression_by_its_margin() {
         (0, Some(1))
     );
     assert!((scored(ma, 0.85).selection_score() - 0.85 * (1.0 + FALLBACK_MARGIN)).abs() < 1e-12);
-    // Of the main candidates, the flat rate must beat the regression by
+    // Of the main candidates, the flat rate must beat the log regression by
     // LOG_REGRESSION_EDGE.
     let int = ModelKind::Intermittent;
     assert_eq!(select_scored(&[scored(int, 0.96), scored(log, 1.0)]).0, 1);
     assert_eq!(select_scored(&[scored(int, 0.94), scored(log, 1.0)]).0, 0);
     assert!((scored(log, 1.0).selection_score() - (1.0 - LOG_REGRESSION_EDGE)).abs() < 1e-12);
+    // So must the additive regression, a main candidate with no margin.
+    let reg = ModelKind::Regression;
+    assert_eq!(select_scored(&[scored(reg, 0.96), scored(log, 1.0)]).0, 1);
+    assert_eq!(select_scored(&[scored(reg, 0.94), scored(log, 1.0)]).0, 0);
+    assert_eq!(scored(reg, 0.94).selection_score(), 0.94);
     // Without a main candidate (a short history), the lowest score wins.
     let sn = ModelKind::SeasonalNaive;
     assert_eq!(select_scored(&[scored(ma, 1.0), scored(sn, 0.99)]).0, 1);
@@ -270,7 +275,7 @@ fn backtest_sku_checks_windows_and_uses_common_windows() {
 /// clearly apart: a high-volume series with a weekday pattern and a yearly
 /// season of constant size, while a trend nearly quadruples its level,
 /// goes to the (additive) regression, whose backtest beats the log form's
-/// growing multiplicative terms by more than [`FALLBACK_MARGIN`]; a slow
+/// growing multiplicative terms by more than [`LOG_REGRESSION_EDGE`]; a slow
 /// mover that sells a few units about once a month goes to a flat
 /// demand-rate model, the intermittent model or the 28-day moving average
 /// (seasonal naive for an exact weekly cycle is checked in
@@ -361,7 +366,7 @@ fn auto_offers_the_regressions_to_slow_movers_with_a_season() {
                 f64::from(u8::from(rng.uniform() < rate / 2.0)) * 2.0
             })
             .collect();
-        assert!(mostly_zero(&units) && zero_share(&units) <= LOG_REGRESSION_MAX_ZERO_SHARE);
+        assert!(mostly_zero(&units) && zero_share(&units) <= REGRESSION_MAX_ZERO_SHARE);
         let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
         let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
         assert!(
