@@ -196,8 +196,8 @@ impl ClosedDays {
         let mut i = 0;
         for k in order {
             let len = origins[k].min(end);
-            for day in i..len {
-                tally.add_day(units[day], table, day);
+            for (day, &u) in units.iter().enumerate().take(len).skip(i) {
+                tally.add_day(u, table, day);
             }
             i = i.max(len);
             while let Some(&(day, r)) = table.occurrences.get(next_occurrence) {

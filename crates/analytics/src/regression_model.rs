@@ -485,7 +485,7 @@ impl RegressionModel {
             let anchor = if recursive { t - 1 } else { origin };
             let closed = self.closed.is_closed_at(table, t);
             let holiday = table.is_holiday(t) && !closed;
-            self.layout.fill(&mut x, table, t, anchor, &prefix, holiday);
+            self.layout.fill(&mut x, table, t, anchor, prefix, holiday);
             let shift = lag_fit.weekday_shift[table.weekday(t)];
             let linear = lag_fit.fit.predict(&x) + shift;
             let mut value = match self.config.transform {
