@@ -117,6 +117,27 @@ pub fn check_horizon(horizon: usize) -> Result<(), ForecastError> {
     Ok(())
 }
 
+/// Checks the training lengths a model fits all at once
+/// ([`Forecaster::forecast_origins`]): each at least `need` days, in
+/// ascending order, within the `days` of the series and of its day table.
+pub(crate) fn check_origins(
+    origins: &[usize],
+    need: usize,
+    days: usize,
+) -> Result<(), ForecastError> {
+    if let Some(&have) = origins.iter().find(|&&o| o < need) {
+        return Err(ForecastError::InsufficientHistory { have, need });
+    }
+    let last = origins.last().copied().unwrap_or(0);
+    if last > days || origins.windows(2).any(|w| w[0] > w[1]) {
+        return Err(ForecastError::InvalidParameter {
+            name: "origins",
+            message: format!("origins must ascend within the {days} days of the series"),
+        });
+    }
+    Ok(())
+}
+
 /// A model that can be fitted on a history and forecast the days after it.
 /// Backtests call it once per window.
 pub trait Forecaster {

@@ -40,7 +40,9 @@
 
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
-use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
+use crate::forecast::{
+    Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon, check_origins,
+};
 use crate::series::DailySeries;
 
 /// Days of history the model needs.
@@ -280,22 +282,11 @@ impl IntermittentModel {
         table: &DayTable,
         rules: usize,
     ) -> Result<Vec<Self>, ForecastError> {
-        if let Some(&o) = origins.iter().find(|&&o| o < INTERMITTENT_MIN_HISTORY_DAYS) {
-            return Err(ForecastError::InsufficientHistory {
-                have: o,
-                need: INTERMITTENT_MIN_HISTORY_DAYS,
-            });
-        }
-        let last = origins.last().copied().unwrap_or(0);
-        if last > units.len() || last > table.len() || origins.windows(2).any(|w| w[0] > w[1]) {
-            return Err(ForecastError::InvalidParameter {
-                name: "origins",
-                message: format!(
-                    "origins must ascend within the {} days of the series",
-                    units.len()
-                ),
-            });
-        }
+        check_origins(
+            origins,
+            INTERMITTENT_MIN_HISTORY_DAYS,
+            units.len().min(table.len()),
+        )?;
         let closures: Vec<ClosedDays> = ClosedDays::learn_origins(units, origins, table, rules);
         let mut out: Vec<Option<Self>> = vec![None; origins.len()];
         let mut done = vec![false; origins.len()];

@@ -49,7 +49,9 @@
 
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
-use crate::forecast::{Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon};
+use crate::forecast::{
+    Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon, check_origins,
+};
 use crate::ridge::RidgeFit;
 use crate::series::DailySeries;
 use crate::weekday_shift::WEEKDAY_SHIFT_WEEKS;
@@ -380,7 +382,11 @@ impl RegressionModel {
         calendar: &HolidayCalendar,
         config: &RegressionConfig,
     ) -> Result<Vec<Self>, ForecastError> {
-        fit::check_origins(units, origins, table)?;
+        check_origins(
+            origins,
+            REGRESSION_MIN_HISTORY_DAYS,
+            units.len().min(table.len()),
+        )?;
         let fitted = fit::OriginFitter::new(units, origins, table, calendar, config).fit()?;
         origins
             .iter()

@@ -5,41 +5,12 @@
 //! them at each origin's window edges; an origin's sums are then one
 //! subtraction, less the closures learnt at that origin.
 
-use super::{
-    LagFit, Layout, MIN_LEVEL_DAYS, MIN_TRAINING_ROWS, REGRESSION_MIN_HISTORY_DAYS,
-    RegressionConfig, prefix_sums,
-};
+use super::{LagFit, Layout, MIN_LEVEL_DAYS, MIN_TRAINING_ROWS, RegressionConfig, prefix_sums};
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::ForecastError;
 use crate::ridge::NormalEquations;
 use crate::weekday_shift::{WeekdaySums, recency_weight};
-
-/// Refuses origins the fit cannot serve: shorter than the regression
-/// needs, out of order, or beyond the series or its day table.
-pub(super) fn check_origins(
-    units: &[f64],
-    origins: &[usize],
-    table: &DayTable,
-) -> Result<(), ForecastError> {
-    if let Some(&o) = origins.iter().find(|&&o| o < REGRESSION_MIN_HISTORY_DAYS) {
-        return Err(ForecastError::InsufficientHistory {
-            have: o,
-            need: REGRESSION_MIN_HISTORY_DAYS,
-        });
-    }
-    let last = origins.last().copied().unwrap_or(0);
-    if last > units.len() || last > table.len() || origins.windows(2).any(|w| w[0] > w[1]) {
-        return Err(ForecastError::InvalidParameter {
-            name: "origins",
-            message: format!(
-                "origins must ascend within the {} days of the series",
-                units.len()
-            ),
-        });
-    }
-    Ok(())
-}
 
 /// What every origin's fit of one series shares.
 pub(super) struct OriginFitter<'a> {
@@ -96,7 +67,7 @@ impl LagSums {
 }
 
 impl<'a> OriginFitter<'a> {
-    /// Origins already checked by [`check_origins`].
+    /// Origins already checked (`forecast::check_origins`).
     pub(super) fn new(
         units: &'a [f64],
         origins: &'a [usize],
