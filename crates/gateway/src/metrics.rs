@@ -11,7 +11,9 @@
 //!   `upstream_calls_total{upstream,code}`, `upstream_retries_total{upstream}`;
 //! - `upstream_watch_connected`, `inventory_seq`, `watch_resyncs_total`,
 //!   `watch_passthrough_total` (the inventory fan-out);
-//! - `shed_total` (calls refused at capacity).
+//! - `shed_total` (calls refused at capacity);
+//! - `ingest_checkpoint_seq`, `ingest_lag_events`, `ingest_lag_seconds`
+//!   (ingest-svc's pipeline status, read with the health checks).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -113,6 +115,19 @@ fn describe() {
     describe_counter!(
         "icc_gateway_shed_total",
         "calls refused because the gateway was at capacity"
+    );
+    describe_gauge!(
+        "icc_gateway_ingest_checkpoint_seq",
+        "the last order-feed position ingest-svc has durably processed"
+    );
+    describe_gauge!(
+        "icc_gateway_ingest_lag_events",
+        "changes of the order feed ingest-svc has not yet turned into sales events"
+    );
+    describe_gauge!(
+        "icc_gateway_ingest_lag_seconds",
+        metrics::Unit::Seconds,
+        "age of the oldest change ingest-svc has not processed (0 when caught up)"
     );
     for counter in [
         "icc_gateway_watch_resyncs_total",

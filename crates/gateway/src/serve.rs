@@ -385,6 +385,24 @@ const INVENTORY_SERVICE: &str = "icc.v1.InventoryService";
 /// Checks each upstream's health every `interval`; the gateway's health of
 /// the services it forwards follows (InventoryService also needs the hub's
 /// first snapshot), and so does the `icc_gateway_upstream_up` gauge.
+/// Exports ingest-svc's pipeline lag (GetPipelineStatus), so the one
+/// metrics endpoint also shows how far the sales-event log trails the
+/// orders. A failed call leaves the last values; `upstream_up` says why.
+async fn report_pipeline_lag(upstream: &Upstream) {
+    use icc_proto::v1::GetPipelineStatusRequest;
+    use icc_proto::v1::ingest_service_client::IngestServiceClient;
+    let mut client = IngestServiceClient::new(upstream.channel());
+    let mut request = tonic::Request::new(GetPipelineStatusRequest {});
+    request.set_timeout(Duration::from_secs(1));
+    let answer = tokio::time::timeout(Duration::from_secs(1), client.get_pipeline_status(request));
+    if let Ok(Ok(status)) = answer.await {
+        let status = status.into_inner();
+        metrics::gauge!("icc_gateway_ingest_checkpoint_seq").set(status.checkpoint_seq as f64);
+        metrics::gauge!("icc_gateway_ingest_lag_events").set(status.lag_events as f64);
+        metrics::gauge!("icc_gateway_ingest_lag_seconds").set(status.lag_seconds);
+    }
+}
+
 async fn watch_upstreams(
     health: HealthReporter,
     upstreams: [(Arc<Upstream>, &'static [&'static str]); 3],
@@ -414,6 +432,9 @@ async fn watch_upstreams(
                 0.0
             });
             statuses.extend(services.iter().map(|s| (*s, up)));
+            if up && upstream.name == "ingest" {
+                report_pipeline_lag(upstream).await;
+            }
             if upstream.name == "orders" {
                 statuses.push((INVENTORY_SERVICE, up && hub.is_ready()));
             }

@@ -448,6 +448,99 @@ async fn metrics_tell_requests_codes_latency_streams_and_upstreams() {
     drop(watch);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_follow_the_ingest_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_url = format!("sqlite://{}", dir.path().join("icc.db").display());
+    let orders_svc = start_orders(&store_url).await;
+    let ingest = start_ingest(&store_url, 50).await;
+    let ingest_url = format!("http://{}", ingest.addr);
+    let gateway = start_gateway(
+        &store_url,
+        orders_svc.addr,
+        &["--ingest-upstream", &ingest_url],
+    )
+    .await;
+    let gauge = |name: &'static str| async move {
+        let body = http_get(gateway.metrics, "/metrics").await;
+        let prefix = format!("{name} ");
+        body.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    let deadline = Instant::now() + PATIENCE;
+    let settles = |name: &'static str, value: f64| async move {
+        while gauge(name).await != Some(value) {
+            assert!(
+                Instant::now() < deadline,
+                "{name} never {value}: {:?}",
+                gauge(name).await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    settles("icc_gateway_ingest_checkpoint_seq", 0.0).await;
+
+    // A product and three orders: four changes on the feed.
+    let channel = connect(orders_svc.addr).await;
+    catalog(channel.clone())
+        .create_product(pb::CreateProductRequest {
+            product: Some(pb::Product {
+                sku: "LAG-1".into(),
+                name: "Lag".into(),
+                category: "Test".into(),
+                unit_price_minor: 100,
+                on_hand: 50,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    for n in 0..3 {
+        orders(channel.clone())
+            .place_order(pb::PlaceOrderRequest {
+                idempotency_key: format!("lag-{n}"),
+                lines: vec![pb::OrderLineInput {
+                    sku: "LAG-1".into(),
+                    quantity: 1,
+                }],
+                note: String::new(),
+            })
+            .await
+            .unwrap();
+    }
+    // The gauges follow the service's own status once it has caught up.
+    let mut ingest_client =
+        icc_proto::v1::ingest_service_client::IngestServiceClient::new(connect(ingest.addr).await);
+    let status = loop {
+        let status = ingest_client
+            .get_pipeline_status(pb::GetPipelineStatusRequest {})
+            .await
+            .unwrap()
+            .into_inner();
+        if status.lag_events == 0 && status.checkpoint_seq >= 4 {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ingest never caught up: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    settles(
+        "icc_gateway_ingest_checkpoint_seq",
+        status.checkpoint_seq as f64,
+    )
+    .await;
+    settles("icc_gateway_ingest_lag_events", 0.0).await;
+    settles("icc_gateway_ingest_lag_seconds", 0.0).await;
+    let body = http_get(gateway.metrics, "/metrics").await;
+    assert!(
+        body.contains("# HELP icc_gateway_ingest_lag_events"),
+        "{body}"
+    );
+}
+
 async fn http_get(addr: SocketAddr, path: &str) -> String {
     use http_body_util::{BodyExt, Empty};
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();

@@ -37,6 +37,25 @@ pub async fn start_orders(store_url: &str) -> Running {
     start_orders_on("127.0.0.1:0", store_url).await
 }
 
+/// Starts ingest-svc on `store_url`, polling the order feed every
+/// `poll_ms`.
+pub async fn start_ingest(store_url: &str, poll_ms: u64) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind ingest-svc");
+    let addr = listener.local_addr().unwrap();
+    let config = ingest_svc::Config::parse_from([
+        "ingest-svc",
+        "--listen",
+        &addr.to_string(),
+        "--store-url",
+        store_url,
+        "--poll-ms",
+        &poll_ms.to_string(),
+    ]);
+    Running::spawn(addr, |stop| ingest_svc::serve(config, listener, stop))
+}
+
 /// Starts orders-svc on a given address (to restart it on the same port).
 pub async fn start_orders_on(addr: &str, store_url: &str) -> Running {
     let listener = TcpListener::bind(addr).await.expect("bind orders-svc");
@@ -87,10 +106,6 @@ pub async fn start_gateway_with(store_url: &str, orders: &str, extra: &[&str]) -
         store_url,
         "--orders-upstream",
         orders,
-        "--ingest-upstream",
-        "http://127.0.0.1:1",
-        "--forecast-upstream",
-        "http://127.0.0.1:1",
         "--jwt-secret",
         SECRET,
         "--admin-username",
@@ -102,6 +117,12 @@ pub async fn start_gateway_with(store_url: &str, orders: &str, extra: &[&str]) -
         "--health-interval-ms",
         "100",
     ];
+    // Where nothing listens, unless `extra` names the service.
+    for flag in ["--ingest-upstream", "--forecast-upstream"] {
+        if !extra.contains(&flag) {
+            args.extend([flag, "http://127.0.0.1:1"]);
+        }
+    }
     args.extend_from_slice(extra);
     let config = gateway::Config::parse_from(args);
     Gateway {
