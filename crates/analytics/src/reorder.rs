@@ -215,7 +215,6 @@ pub fn advise(
     })
 }
 
-/// Returns z for the service level.
 /// The share of business day `day` (a UTC day) still ahead at `now`: 1
 /// before it begins, 0 once it is over. Stock on hand already reflects the
 /// part of today that has gone, so the advice counts only the rest of
@@ -226,6 +225,7 @@ pub fn share_ahead(day: NaiveDate, now: DateTime<Utc>) -> f64 {
     (1.0 - gone).clamp(0.0, 1.0)
 }
 
+/// Checks the inputs; returns z for the service level.
 fn validate(
     on_hand: i64,
     forecast: &[f64],

@@ -382,9 +382,6 @@ const INGEST_SERVICES: &[&str] = &["icc.v1.IngestService"];
 const FORECAST_SERVICES: &[&str] = &["icc.v1.ForecastService"];
 const INVENTORY_SERVICE: &str = "icc.v1.InventoryService";
 
-/// Checks each upstream's health every `interval`; the gateway's health of
-/// the services it forwards follows (InventoryService also needs the hub's
-/// first snapshot), and so does the `icc_gateway_upstream_up` gauge.
 /// Exports ingest-svc's pipeline lag (GetPipelineStatus), so the one
 /// metrics endpoint also shows how far the sales-event log trails the
 /// orders. A failed call leaves the last values; `upstream_up` says why.
@@ -403,6 +400,9 @@ async fn report_pipeline_lag(upstream: &Upstream) {
     }
 }
 
+/// Checks each upstream's health every `interval`; the gateway's health of
+/// the services it forwards follows (InventoryService also needs the hub's
+/// first snapshot), and so does the `icc_gateway_upstream_up` gauge.
 async fn watch_upstreams(
     health: HealthReporter,
     upstreams: [(Arc<Upstream>, &'static [&'static str]); 3],

@@ -5,8 +5,8 @@
 //! The whole file is checked before anything is evaluated. The first bad
 //! row stops the read with its line number and the reason: a malformed
 //! date, an empty series name, units that are negative, not a whole
-//! number or over 1e9, a series' dates out of order, or a second row for the same
-//! series and day. Series may be interleaved (sorted by date, then series,
+//! number or over 1e9, a series' dates out of order, or a second row for
+//! the same series and day. Series may be interleaved (sorted by date, then series,
 //! is as good as by series, then date). A day missing inside a series is
 //! a day without sales (0 units), as everywhere in the project; the read
 //! counts such days so the caller can say so.

@@ -92,14 +92,18 @@ impl LoginThrottle {
         self.failed_at(address, username, Instant::now());
     }
 
-    fn keys(&self, address: IpAddr, username: &str) -> [(Key, Allowance); 2] {
+    fn keys(address: IpAddr, username: &str) -> [Key; 2] {
         [
-            (Key::Address(address), self.per_address),
-            (
-                Key::Username(address, username.to_owned()),
-                self.per_username,
-            ),
+            Key::Address(address),
+            Key::Username(address, username.to_owned()),
         ]
+    }
+
+    fn allowance(&self, key: &Key) -> Allowance {
+        match key {
+            Key::Address(_) => self.per_address,
+            Key::Username(..) => self.per_username,
+        }
     }
 
     fn check_at(
@@ -112,11 +116,11 @@ impl LoginThrottle {
             return Ok(());
         };
         let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let wait = self
-            .keys(address, username)
+        let wait = Self::keys(address, username)
             .iter()
-            .filter_map(|(key, allowance)| {
-                let level = buckets.get(key)?.level(now, *allowance);
+            .filter_map(|key| {
+                let allowance = self.allowance(key);
+                let level = buckets.get(key)?.level(now, allowance);
                 // Full: wait until one failure has drained.
                 let over = level - f64::from(allowance.burst) + 1.0;
                 (over > 0.0).then(|| allowance.drain.mul_f64(over))
@@ -131,17 +135,10 @@ impl LoginThrottle {
         };
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() > PRUNE_ABOVE {
-            let (user, addr) = (self.per_username, self.per_address);
-            buckets.retain(|key, bucket| {
-                let allowance = if matches!(key, Key::Address(_)) {
-                    addr
-                } else {
-                    user
-                };
-                bucket.level(now, allowance) > 0.0
-            });
+            buckets.retain(|key, bucket| bucket.level(now, self.allowance(key)) > 0.0);
         }
-        for (key, allowance) in self.keys(address, username) {
+        for key in Self::keys(address, username) {
+            let allowance = self.allowance(&key);
             let bucket = buckets.entry(key).or_insert(Bucket {
                 level: 0.0,
                 at: now,

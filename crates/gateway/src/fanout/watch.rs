@@ -21,6 +21,11 @@ use crate::upstream::{BoxStream, Upstream};
 /// Most SKUs one watch may name.
 const MAX_SKUS: usize = 1000;
 
+/// Before the hub's first snapshot.
+fn not_ready() -> Status {
+    Status::unavailable("live inventory is not available yet; try again shortly")
+}
+
 /// The gateway's InventoryService.
 pub struct Inventory {
     hub: Arc<Hub>,
@@ -76,9 +81,7 @@ impl Inventory {
         };
         if r.resume_after_seq == 0 {
             if !self.hub.is_ready() {
-                return Err(Status::unavailable(
-                    "live inventory is not available yet; try again shortly",
-                ));
+                return Err(not_ready());
             }
             watch.resync();
             return Ok(watch.into_stream());
@@ -94,9 +97,7 @@ impl Inventory {
             return Ok(watch.into_stream());
         }
         if !self.hub.is_ready() {
-            return Err(Status::unavailable(
-                "live inventory is not available yet; try again shortly",
-            ));
+            return Err(not_ready());
         }
         // Further back than the window, or ahead of the hub: the service
         // holds every change (and says OUT_OF_RANGE when truly ahead).
@@ -218,8 +219,9 @@ impl Watch {
 impl InventoryService for Inventory {
     type WatchInventoryStream = BoxStream<pb::WatchInventoryResponse>;
 
-    /// The watch, ended with UNAUTHENTICATED if its caller signs out
-    /// (disabled, deleted or the token expired) while it is open.
+    /// The watch, ended with UNAUTHENTICATED if its caller is signed out
+    /// (disabled, deleted, a changed password or an expired token) while
+    /// it is open.
     async fn watch_inventory(
         &self,
         request: Request<pb::WatchInventoryRequest>,
