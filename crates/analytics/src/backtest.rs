@@ -16,7 +16,7 @@
 use chrono::NaiveDate;
 
 use crate::baselines::{Naive, SeasonalNaive};
-use crate::forecast::{ForecastError, Forecaster, check_horizon};
+use crate::forecast::{Fitted, ForecastError, Forecaster, check_horizon};
 use crate::intervals::{IntervalError, IntervalModel, Miss};
 use crate::metrics::{self, Accuracy, MetricsError, SEASON_DAYS};
 use crate::series::DailySeries;
@@ -191,12 +191,14 @@ pub fn backtest(
 
 /// The part of [`backtest`] that model selection and intervals need:
 /// `model` alone over the same rolling origins, with its pooled accuracy
-/// and per-window errors, without the baselines or the coverage measure.
-pub fn backtest_model(
-    series: &DailySeries,
-    model: &dyn Forecaster,
+/// and per-window errors (no baselines or coverage measure), and the model
+/// fitted on the whole series for the forecast that follows
+/// ([`Forecaster::forecast_origins_and_fit`]).
+pub fn backtest_and_fit<'a>(
+    series: &'a DailySeries,
+    model: &'a dyn Forecaster,
     config: &BacktestConfig,
-) -> Result<ModelBacktest, BacktestError> {
+) -> Result<(ModelBacktest, Fitted<'a>), BacktestError> {
     validate(config)?;
     let min_training = model.min_history().max(SEASON_DAYS + 1);
     let origins = origins(series.len(), config, min_training);
@@ -207,7 +209,9 @@ pub fn backtest_model(
         }
         .into());
     }
-    run_model(series, model, &origins, config.horizon)
+    let (forecasts, fitted) = model.forecast_origins_and_fit(series, &origins, config.horizon)?;
+    let run = score_model(series, model, &origins, forecasts, config.horizon)?;
+    Ok((run, fitted))
 }
 
 fn validate(config: &BacktestConfig) -> Result<(), ForecastError> {
@@ -245,8 +249,19 @@ fn run_model(
     origins: &[usize],
     horizon: usize,
 ) -> Result<ModelBacktest, BacktestError> {
-    let units = series.units();
     let forecasts = model.forecast_origins(series, origins, horizon)?;
+    score_model(series, model, origins, forecasts, horizon)
+}
+
+/// `model`'s `forecasts` from `origins` against what happened.
+fn score_model(
+    series: &DailySeries,
+    model: &dyn Forecaster,
+    origins: &[usize],
+    forecasts: Vec<Vec<f64>>,
+    horizon: usize,
+) -> Result<ModelBacktest, BacktestError> {
+    let units = series.units();
     let windows: Vec<WindowResult> = origins
         .iter()
         .zip(forecasts)

@@ -138,6 +138,20 @@ pub(crate) fn check_origins(
     Ok(())
 }
 
+/// A model fitted on a whole series: given a horizon, its explained
+/// forecast of that many days after the series.
+pub type Fitted<'a> = Box<dyn Fn(usize) -> Result<Vec<ForecastPoint>, ForecastError> + 'a>;
+
+/// `origins` (ascending) followed by the whole series' `len`, unless the
+/// last origin is the whole series already.
+pub(crate) fn with_whole_series(origins: &[usize], len: usize) -> Vec<usize> {
+    let mut fit_at = origins.to_vec();
+    if origins.last() != Some(&len) {
+        fit_at.push(len);
+    }
+    fit_at
+}
+
 /// A model that can be fitted on a history and forecast the days after it.
 /// Backtests call it once per window.
 pub trait Forecaster {
@@ -183,5 +197,20 @@ pub trait Forecaster {
                     .collect())
             })
             .collect()
+    }
+
+    /// [`Forecaster::forecast_origins`], and the model fitted on the whole
+    /// `series` for the forecast that follows a backtest. By default that
+    /// fit waits for the call ([`Forecaster::forecast`]); a model that fits
+    /// every origin in one pass overrides this to fit the whole series in
+    /// the same pass.
+    fn forecast_origins_and_fit<'a>(
+        &'a self,
+        series: &'a DailySeries,
+        origins: &[usize],
+        horizon: usize,
+    ) -> Result<(Vec<Vec<f64>>, Fitted<'a>), ForecastError> {
+        let forecasts = self.forecast_origins(series, origins, horizon)?;
+        Ok((forecasts, Box::new(move |h| self.forecast(series, h))))
     }
 }

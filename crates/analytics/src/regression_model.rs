@@ -50,7 +50,8 @@
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{
-    Explanation, ForecastError, ForecastPoint, Forecaster, Term, check_horizon, check_origins,
+    Explanation, Fitted, ForecastError, ForecastPoint, Forecaster, Term, check_horizon,
+    check_origins, with_whole_series,
 };
 use crate::ridge::RidgeFit;
 use crate::series::DailySeries;
@@ -623,9 +624,43 @@ impl Forecaster for RegressionForecaster {
         origins: &[usize],
         horizon: usize,
     ) -> Result<Vec<Vec<f64>>, ForecastError> {
-        check_horizon(horizon)?;
         let last = origins.last().copied().unwrap_or(0);
-        let table = DayTable::new(series.start(), last + horizon, &self.calendar);
+        let (table, models) = self.fit_origins(series, origins, last + horizon, horizon)?;
+        Ok(predict_origins(series, &models, &table, horizon))
+    }
+
+    /// The whole series is one more origin of the same pass.
+    fn forecast_origins_and_fit<'a>(
+        &'a self,
+        series: &'a DailySeries,
+        origins: &[usize],
+        horizon: usize,
+    ) -> Result<(Vec<Vec<f64>>, Fitted<'a>), ForecastError> {
+        let fit_at = with_whole_series(origins, series.len());
+        let last = origins.last().copied().unwrap_or(0);
+        let (table, mut models) =
+            self.fit_origins(series, &fit_at, series.len().max(last + horizon), horizon)?;
+        let forecasts = predict_origins(series, &models[..origins.len()], &table, horizon);
+        let whole = models.pop().ok_or(ForecastError::InsufficientHistory {
+            have: series.len(),
+            need: REGRESSION_MIN_HISTORY_DAYS,
+        })?;
+        let fitted = move |h| whole.forecast(series, &self.calendar, h);
+        Ok((forecasts, Box::new(fitted)))
+    }
+}
+
+impl RegressionForecaster {
+    /// One model per origin, and the day table (`days` long) they read.
+    fn fit_origins(
+        &self,
+        series: &DailySeries,
+        origins: &[usize],
+        days: usize,
+        horizon: usize,
+    ) -> Result<(DayTable, Vec<RegressionModel>), ForecastError> {
+        check_horizon(horizon)?;
+        let table = DayTable::new(series.start(), days, &self.calendar);
         let models = RegressionModel::fit_origins(
             series.units(),
             origins,
@@ -633,12 +668,23 @@ impl Forecaster for RegressionForecaster {
             &self.calendar,
             &self.config,
         )?;
-        let prefix = prefix_sums(&series.units()[..last]);
-        Ok(models
-            .iter()
-            .map(|m| m.predict(&prefix, &table, horizon, false).0)
-            .collect())
+        Ok((table, models))
     }
+}
+
+/// Each model's `horizon` forecast values after its origin.
+fn predict_origins(
+    series: &DailySeries,
+    models: &[RegressionModel],
+    table: &DayTable,
+    horizon: usize,
+) -> Vec<Vec<f64>> {
+    let last = models.last().map_or(0, |m| m.days);
+    let prefix = prefix_sums(&series.units()[..last]);
+    models
+        .iter()
+        .map(|m| m.predict(&prefix, table, horizon, false).0)
+        .collect()
 }
 
 mod fit;

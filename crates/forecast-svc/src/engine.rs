@@ -14,14 +14,16 @@
 //!    variation to scale by), a fallback's raised by 10% against the
 //!    three main candidates and `log_regression`'s lowered by 5%, a tie
 //!    going to the simpler model;
-//! 4. the chosen model forecasts from the whole history (the seed model
-//!    fitted on the stored feature rows), and the 80% / 95% intervals and
-//!    per-step error scale come from its backtest errors at each step.
+//! 4. the chosen model forecasts from the whole history, fitted in the
+//!    same pass as its backtest origins (the seed model on the stored
+//!    feature rows), and the 80% / 95% intervals and per-step error scale
+//!    come from its backtest errors at each step.
 
-use icc_analytics::backtest::{ModelBacktest, backtest_model};
+use icc_analytics::backtest::{ModelBacktest, backtest_and_fit};
+use icc_analytics::forecast::Fitted;
 use icc_analytics::{
     Accuracy, BacktestConfig, BacktestError, BacktestReport, ForecastError, ForecastPoint,
-    HolidayCalendar, Interval, backtest,
+    Forecaster, HolidayCalendar, Interval, backtest,
 };
 
 use crate::error::Error;
@@ -99,16 +101,21 @@ pub fn forecast(
         .then(|| candidates.fallback_reason(history.days()))
         .flatten();
     let config = selection_backtest(history.days(), horizon, &candidates);
-    let runs = run_model_backtests(history, &candidates.eligible, &config, calendar)?;
+    let forecasters: Vec<_> = candidates
+        .eligible
+        .iter()
+        .map(|kind| (*kind, kind.forecaster(calendar)))
+        .collect();
+    let mut runs = run_model_backtests(history, &forecasters, &config)?;
     let scores: Vec<Scored> = runs
         .iter()
-        .map(|(model, run)| Scored {
+        .map(|(model, run, _)| Scored {
             model: *model,
             accuracy: run.accuracy,
         })
         .collect();
     let (chosen, runner_up) = select_scored(&scores);
-    let (model, run) = &runs[chosen];
+    let (model, run, fitted) = runs.swap_remove(chosen);
     let intervals = run.interval_model().map_err(|e| {
         Error::Internal(format!(
             "intervals of {} for {}: {e}",
@@ -116,7 +123,7 @@ pub fn forecast(
             history.sku
         ))
     })?;
-    let (points, r_squared) = point_forecast(*model, history, horizon, calendar)?;
+    let (points, r_squared) = point_forecast(model, history, horizon, calendar, fitted)?;
     let values: Vec<f64> = points.iter().map(|p| p.value).collect();
     let selection = if choice == ModelChoice::Auto {
         std::iter::once(chosen)
@@ -127,7 +134,7 @@ pub fn forecast(
         Vec::new()
     };
     Ok(Forecasted {
-        model: *model,
+        model,
         intervals: intervals.apply(&values),
         error_scale: intervals.error_scale(&values),
         points,
@@ -152,13 +159,15 @@ fn selection_backtest(have: usize, horizon: usize, candidates: &Candidates) -> B
     }
 }
 
-/// `model`'s forecast from the whole history (the seed model fitted on the
-/// stored feature rows), with its R-squared where it has one (else 0).
+/// `model`'s forecast from the whole history, `fitted` in its backtest
+/// pass (the seed model is fitted on the stored feature rows instead),
+/// with its R-squared where it has one (else 0).
 fn point_forecast(
     model: ModelKind,
     history: &SkuHistory,
     horizon: usize,
     calendar: &HolidayCalendar,
+    fitted: Fitted<'_>,
 ) -> Result<(Vec<ForecastPoint>, f64), Error> {
     let (points, r_squared) = match model {
         ModelKind::Seed => {
@@ -168,13 +177,7 @@ fn point_forecast(
                 .map_err(|e| analytics(history, e))?;
             (points, finite_or_zero(seed.r_squared()))
         }
-        other => (
-            other
-                .forecaster(calendar)
-                .forecast(&history.series, horizon)
-                .map_err(|e| analytics(history, e))?,
-            0.0,
-        ),
+        _ => (fitted(horizon).map_err(|e| analytics(history, e))?, 0.0),
     };
     if let Some(p) = points.iter().find(|p| !p.value.is_finite()) {
         return Err(Error::Internal(format!(
@@ -356,19 +359,19 @@ pub fn select_scored(scores: &[Scored]) -> (usize, Option<usize>) {
 }
 
 /// Each model alone over the same windows (no baselines or coverage: the
-/// forecast path needs only the accuracy and the errors).
-fn run_model_backtests(
-    history: &SkuHistory,
-    models: &[ModelKind],
+/// forecast path needs only the accuracy and the errors), with its fit on
+/// the whole history.
+fn run_model_backtests<'a>(
+    history: &'a SkuHistory,
+    forecasters: &'a [(ModelKind, Box<dyn Forecaster + Send + Sync>)],
     config: &BacktestConfig,
-    calendar: &HolidayCalendar,
-) -> Result<Vec<(ModelKind, ModelBacktest)>, Error> {
-    models
+) -> Result<Vec<(ModelKind, ModelBacktest, Fitted<'a>)>, Error> {
+    forecasters
         .iter()
-        .map(|&kind| {
-            backtest_model(&history.series, &*kind.forecaster(calendar), config)
-                .map(|run| (kind, run))
-                .map_err(|e| backtest_error(history, kind, e))
+        .map(|(kind, forecaster)| {
+            backtest_and_fit(&history.series, &**forecaster, config)
+                .map(|(run, fitted)| (*kind, run, fitted))
+                .map_err(|e| backtest_error(history, *kind, e))
         })
         .collect()
 }

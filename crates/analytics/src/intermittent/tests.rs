@@ -105,6 +105,10 @@ fn origins_share_one_pass_and_equal_separate_fits() {
     let origins = [300, 350, 351, 500, 672];
     let f = IntermittentForecaster::new(calendar.clone());
     let together = f.forecast_origins(&s, &origins, 28).unwrap();
+    // The whole series is fitted in the same pass.
+    let (backtest, fitted) = f.forecast_origins_and_fit(&s, &origins, 28).unwrap();
+    assert_eq!(backtest, together);
+    assert_eq!(fitted(60).unwrap(), f.forecast(&s, 60).unwrap());
     for (o, values) in origins.iter().zip(together) {
         let prefix = s.truncated(s.date_of(o - 1)).unwrap();
         let alone: Vec<f64> = f

@@ -148,6 +148,30 @@ fn explanations_add_up_and_trend_reads_from_the_origin() {
     assert_eq!(f[0].date, s.date_of(800));
 }
 
+/// The same days and terms, every number within 1e-9 relative (a pass
+/// shared with other origins sums in another order).
+fn assert_close_points(a: &[ForecastPoint], b: &[ForecastPoint]) {
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(1.0);
+    assert_eq!(a.len(), b.len());
+    for (p, q) in a.iter().zip(b) {
+        assert_eq!(p.date, q.date);
+        assert!(
+            close(p.value, q.value),
+            "{}: {} vs {}",
+            p.date,
+            p.value,
+            q.value
+        );
+        let (e, f) = (&p.explanation, &q.explanation);
+        assert!(close(e.intercept, f.intercept) && e.clamped == f.clamped);
+        assert_eq!(e.terms.len(), f.terms.len());
+        for (s, t) in e.terms.iter().zip(&f.terms) {
+            assert_eq!(s.name, t.name);
+            assert!(close(s.value, t.value) && close(s.contribution, t.contribution));
+        }
+    }
+}
+
 #[test]
 fn origins_share_the_running_sums_and_equal_separate_fits() {
     let calendar = HolidayCalendar::builtin();
@@ -176,6 +200,10 @@ fn origins_share_the_running_sums_and_equal_separate_fits() {
         let f = RegressionForecaster::new(calendar.clone(), config);
         let origins = [40, 300, 356, 400, 800, 1272];
         let together = f.forecast_origins(&s, &origins, 28).unwrap();
+        // The whole series is fitted in the same pass, explanations and all.
+        let (backtest, fitted) = f.forecast_origins_and_fit(&s, &origins, 28).unwrap();
+        assert_eq!(backtest, together);
+        assert_close_points(&fitted(60).unwrap(), &f.forecast(&s, 60).unwrap());
         for (o, values) in origins.iter().zip(together) {
             let prefix = s.truncated(s.date_of(o - 1)).unwrap();
             let alone: Vec<f64> = f
