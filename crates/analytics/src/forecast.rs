@@ -142,16 +142,6 @@ pub(crate) fn check_origins(
 /// forecast of that many days after the series.
 pub type Fitted<'a> = Box<dyn Fn(usize) -> Result<Vec<ForecastPoint>, ForecastError> + 'a>;
 
-/// `origins` (ascending) followed by the whole series' `len`, unless the
-/// last origin is the whole series already.
-pub(crate) fn with_whole_series(origins: &[usize], len: usize) -> Vec<usize> {
-    let mut fit_at = origins.to_vec();
-    if origins.last() != Some(&len) {
-        fit_at.push(len);
-    }
-    fit_at
-}
-
 /// A model that can be fitted on a history and forecast the days after it.
 /// Backtests call it once per window.
 pub trait Forecaster {

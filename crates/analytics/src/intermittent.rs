@@ -42,8 +42,9 @@ use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{
     Explanation, Fitted, ForecastError, ForecastPoint, Forecaster, Term, check_horizon,
-    check_origins, with_whole_series,
+    check_origins,
 };
+use crate::one_pass::{self, OnePass};
 use crate::series::DailySeries;
 
 /// Days of history the model needs.
@@ -507,59 +508,57 @@ impl Forecaster for IntermittentForecaster {
         origins: &[usize],
         horizon: usize,
     ) -> Result<Vec<Vec<f64>>, ForecastError> {
-        let last = origins.last().copied().unwrap_or(0);
-        let (table, models) = self.fit_origins(series, origins, last + horizon, horizon)?;
-        Ok(predict_origins(&models, &table, horizon))
+        one_pass::forecast_origins(self, series, origins, horizon)
     }
 
-    /// The whole series is one more origin of the same pass.
     fn forecast_origins_and_fit<'a>(
         &'a self,
         series: &'a DailySeries,
         origins: &[usize],
         horizon: usize,
     ) -> Result<(Vec<Vec<f64>>, Fitted<'a>), ForecastError> {
-        let fit_at = with_whole_series(origins, series.len());
-        let last = origins.last().copied().unwrap_or(0);
-        let (table, mut models) =
-            self.fit_origins(series, &fit_at, series.len().max(last + horizon), horizon)?;
-        let forecasts = predict_origins(&models[..origins.len()], &table, horizon);
-        let whole = models.pop().ok_or(ForecastError::InsufficientHistory {
-            have: series.len(),
-            need: INTERMITTENT_MIN_HISTORY_DAYS,
-        })?;
-        let fitted = move |h| whole.forecast(series, &self.calendar, h);
-        Ok((forecasts, Box::new(fitted)))
+        one_pass::forecast_origins_and_fit(self, series, origins, horizon)
     }
 }
 
-impl IntermittentForecaster {
-    /// One model per origin, and the day table (`days` long) they read.
+impl OnePass for IntermittentForecaster {
+    type Model = IntermittentModel;
+
+    fn calendar(&self) -> &HolidayCalendar {
+        &self.calendar
+    }
+
     fn fit_origins(
         &self,
         series: &DailySeries,
         origins: &[usize],
-        days: usize,
-        horizon: usize,
-    ) -> Result<(DayTable, Vec<IntermittentModel>), ForecastError> {
-        check_horizon(horizon)?;
-        let table = DayTable::new(series.start(), days, &self.calendar);
+        table: &DayTable,
+    ) -> Result<Vec<IntermittentModel>, ForecastError> {
         let rules = self.calendar.rules().len();
-        let models = IntermittentModel::fit_origins(series.units(), origins, &table, rules)?;
-        Ok((table, models))
+        IntermittentModel::fit_origins(series.units(), origins, table, rules)
     }
-}
 
-/// Each model's `horizon` forecast values after its origin.
-fn predict_origins(
-    models: &[IntermittentModel],
-    table: &DayTable,
-    horizon: usize,
-) -> Vec<Vec<f64>> {
-    models
-        .iter()
-        .map(|m| m.predict(table, horizon, false).0)
-        .collect()
+    fn predict(
+        &self,
+        _series: &DailySeries,
+        models: &[IntermittentModel],
+        table: &DayTable,
+        horizon: usize,
+    ) -> Vec<Vec<f64>> {
+        models
+            .iter()
+            .map(|m| m.predict(table, horizon, false).0)
+            .collect()
+    }
+
+    fn explain(
+        &self,
+        model: &IntermittentModel,
+        series: &DailySeries,
+        horizon: usize,
+    ) -> Result<Vec<ForecastPoint>, ForecastError> {
+        model.forecast(series, &self.calendar, horizon)
+    }
 }
 
 #[cfg(test)]
