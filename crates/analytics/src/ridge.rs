@@ -17,7 +17,7 @@
 //! weekday effects. A column that does not vary in the training rows
 //! (a weekday never seen, a holiday flag never set) gets coefficient 0.
 
-use linfa_linalg::cholesky::SolveC;
+use linfa_linalg::cholesky::SolveCInplace;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use crate::regression::RegressionError;
@@ -204,25 +204,30 @@ impl NormalEquations {
         if !kept.is_empty() {
             let m = kept.len();
             let sd: Vec<f64> = kept.iter().map(|&j| cov(j, j).sqrt()).collect();
-            let mut a = Array2::<f64>::zeros((m, m));
-            let mut r = Array2::<f64>::zeros((m, 1));
-            for (i, &j) in kept.iter().enumerate() {
-                for (c, &k) in kept.iter().enumerate() {
-                    a[(i, c)] = cov(j, k) / (sd[i] * sd[c]);
-                }
-                let weight = weights.get(j).copied().unwrap_or(1.0).max(0.0);
-                a[(i, i)] += alpha.max(0.0) * weight;
-                r[(i, 0)] = (self.sum_xy[j] / nf - mean[j] * y_mean) / sd[i];
-            }
-            let solution = match a.clone().solvec(&r) {
-                Ok(s) => s,
-                Err(_) => {
-                    // Singular (collinear columns left unpenalised): a
-                    // vanishing ridge picks the smallest solution.
-                    for i in 0..m {
-                        a[(i, i)] += 1e-8;
+            // The standardised system; `jitter` is added to its diagonal.
+            let system = |jitter: f64| {
+                let mut a = Array2::<f64>::zeros((m, m));
+                let mut r = Array2::<f64>::zeros((m, 1));
+                for (i, &j) in kept.iter().enumerate() {
+                    for (c, &k) in kept.iter().enumerate().skip(i) {
+                        let v = cov(j, k) / (sd[i] * sd[c]);
+                        a[(i, c)] = v;
+                        a[(c, i)] = v;
                     }
-                    a.solvec(&r)
+                    let weight = weights.get(j).copied().unwrap_or(1.0).max(0.0);
+                    a[(i, i)] += alpha.max(0.0) * weight + jitter;
+                    r[(i, 0)] = (self.sum_xy[j] / nf - mean[j] * y_mean) / sd[i];
+                }
+                (a, r)
+            };
+            let (mut a, r) = system(0.0);
+            let solution = match a.solvec_into(r) {
+                Ok(s) => s,
+                // Singular (collinear columns left unpenalised): a
+                // vanishing ridge picks the smallest solution.
+                Err(_) => {
+                    let (mut a, r) = system(1e-8);
+                    a.solvec_into(r)
                         .map_err(|e| RegressionError::Solver(e.to_string()))?
                 }
             };
