@@ -32,12 +32,16 @@ pub const MIN_BACKTEST_STEPS: usize = 7;
 /// those of its few days with demand.
 pub const MOSTLY_ZERO_SHARE: f64 = 0.5;
 
-/// Share of zero days above which AUTO leaves both regressions out. Below
-/// it they compete for slow movers too: on the pasta store thinned to slow
-/// movers `log_regression` was the better model for most of them
+/// Share of zero days above which AUTO leaves `log_regression` out. Below
+/// it the log regression competes for slow movers too: on the pasta store
+/// thinned to slow movers it was the better model for most of them
 /// (docs/forecasting.md, "Thinned pasta"). Above it, with fewer than one
-/// demand day in 10, their twenty-odd terms are fitted to a few dozen
-/// sales a year, and a backtest edge over the flat-rate models is noise.
+/// demand day in 10, its twenty-odd terms are fitted to a few dozen sales
+/// a year, and a backtest edge over the flat-rate models is noise. The
+/// additive `regression` is left out of every mostly-zero series
+/// ([`MOSTLY_ZERO_SHARE`]): below a unit a day, patterns of a fixed size
+/// and patterns that scale differ by less than the noise, and AUTO chose
+/// it for none of the mostly-zero series of any development panel.
 pub const REGRESSION_MAX_ZERO_SHARE: f64 = 0.9;
 
 /// Share of the days in `units` that are zero (0 for no days).
@@ -212,8 +216,11 @@ impl ModelKind {
     /// Whether AUTO considers the model for a series with this
     /// [`zero_share`] ([`REGRESSION_MAX_ZERO_SHARE`]).
     pub fn suits(self, zero_share: f64) -> bool {
-        !matches!(self, ModelKind::LogRegression | ModelKind::Regression)
-            || zero_share <= REGRESSION_MAX_ZERO_SHARE
+        match self {
+            ModelKind::LogRegression => zero_share <= REGRESSION_MAX_ZERO_SHARE,
+            ModelKind::Regression => !is_mostly_zero(zero_share),
+            _ => true,
+        }
     }
 
     /// Fewest days of history the service forecasts the model from:
@@ -311,7 +318,7 @@ mod tests {
     }
 
     #[test]
-    fn auto_leaves_the_regressions_out_only_when_almost_every_day_is_zero() {
+    fn auto_leaves_the_regressions_out_of_slow_movers() {
         assert!(!mostly_zero(&[0.0, 1.0, 2.0, 0.0]));
         assert!(mostly_zero(&[0.0, 1.0, 0.0, 0.0]));
         let one_sale_in = |days: usize| {
@@ -320,11 +327,13 @@ mod tests {
             zero_share(&units)
         };
         assert_eq!(zero_share(&[]), 0.0);
-        for regression in [ModelKind::LogRegression, ModelKind::Regression] {
-            assert!(regression.suits(zero_share(&[0.0, 1.0, 0.0, 0.0])));
-            assert!(regression.suits(one_sale_in(10)));
-            assert!(!regression.suits(one_sale_in(11)));
-        }
+        let log = ModelKind::LogRegression;
+        assert!(log.suits(zero_share(&[0.0, 1.0, 0.0, 0.0])));
+        assert!(log.suits(one_sale_in(10)));
+        assert!(!log.suits(one_sale_in(11)));
+        let additive = ModelKind::Regression;
+        assert!(additive.suits(zero_share(&[0.0, 1.0, 2.0, 0.0])));
+        assert!(!additive.suits(zero_share(&[0.0, 1.0, 0.0, 0.0])));
         assert!(ModelKind::Intermittent.suits(one_sale_in(1000)));
         assert!(ModelKind::MovingAverage.suits(zero_share(&[0.0; 4])));
     }
