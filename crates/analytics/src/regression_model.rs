@@ -71,13 +71,12 @@ const MIN_TRAINING_ROWS: usize = 14;
 
 /// Share of the lognormal mean correction exp(s²/2) that a log(1 + units)
 /// prediction is scaled by (s² the fit's mean squared residual in log
-/// space). The full factor assumes normal residuals; real retail residuals
-/// in log space are heavy-tailed (promotions, stock-outs, partial
-/// closures), and with it the forecasts ran high: half of it lowered
-/// AUTO's RMSE on 18 of the 20 real-data holdouts (by up to 7 points
-/// against the seed model) and moved the synthetic Poisson panels, for
-/// which the full factor is right, by at most 0.3%
-/// (docs/forecasting.md, `log_regression`).
+/// space). The full factor assumes normal residuals, and real retail
+/// residuals in log space are not (promotions, stock-outs, partial
+/// closures): on real data half of it lowered AUTO's RMSE on 18 of the 20
+/// holdouts (by up to 7 points against the seed model) and moved the
+/// synthetic Poisson panels, for which the full factor is right, by at
+/// most 0.3% (docs/forecasting.md, `log_regression`).
 pub const LOGNORMAL_CORRECTION_SHARE: f64 = 0.5;
 
 /// How the target is transformed before the fit.
