@@ -84,8 +84,8 @@ pub const LOGNORMAL_CORRECTION_SHARE: f64 = 0.5;
 pub enum Transform {
     /// Units as they are.
     Identity,
-    /// log(1 + units), back-transformed with half the lognormal factor:
-    /// exp(s²/4) ([`LOGNORMAL_CORRECTION_SHARE`]).
+    /// log(1 + units), back-transformed with a share of the lognormal
+    /// factor ([`LOGNORMAL_CORRECTION_SHARE`]).
     Log1p,
 }
 
@@ -347,8 +347,9 @@ struct LagFit {
     fit: RidgeFit,
     /// The ridge penalty.
     alpha: f64,
-    /// Back-transform factor exp(s²/4) for log1p, s² the mean squared
-    /// residual in log space (1 for the identity).
+    /// Back-transform factor exp(k·s²/2) for log1p, k the
+    /// [`LOGNORMAL_CORRECTION_SHARE`] and s² the mean squared residual in
+    /// log space (1 for the identity).
     back_transform: f64,
     /// Columns used (yearly terms may be left out).
     active: Vec<bool>,
