@@ -166,8 +166,7 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<(String, DailySeries)>> {
     while reader.read_record(&mut record)? {
         line += 1;
         let bad = |what: &str| anyhow::anyhow!("{} line {line}: {what}", path.display());
-        let date =
-            NaiveDate::parse_from_str(&record[0], "%Y-%m-%d").map_err(|_| bad("bad date"))?;
+        let date: NaiveDate = record[0].parse().map_err(|_| bad("bad date"))?;
         let units: f64 = record[2].parse().map_err(|_| bad("bad units"))?;
         let name = &record[1];
         match rows.get_mut(name) {

@@ -204,7 +204,8 @@ fn parse_row(record: &csv::StringRecord) -> Result<(&str, NaiveDate, f64), Strin
         return Err("the series name is empty".into());
     }
     let date_text = record[0].trim();
-    let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d")
+    let date = date_text
+        .parse::<NaiveDate>()
         .map_err(|_| format!("series {series}: date '{date_text}' is not YYYY-MM-DD"))?;
     let units = parse_units(record[2].trim()).map_err(|why| format!("series {series}: {why}"))?;
     Ok((series, date, units))

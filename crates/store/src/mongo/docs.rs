@@ -34,11 +34,11 @@ pub fn from_bson(t: bson::DateTime) -> DateTime<Utc> {
 }
 
 pub fn day_str(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.to_string()
 }
 
 pub fn parse_day(s: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    s.parse::<NaiveDate>()
         .map_err(|e| StoreError::Internal(format!("stored day {s:?} is unreadable: {e}")))
 }
 
