@@ -4,7 +4,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ExplanationSchema, ForecastModel, ForecastPointSchema, ReorderAdviceSchema, ReorderUrgency, ProjectedStockSchema, TermSchema } from "../../src/gen/icc/v1/forecast_pb";
 import { DailySalesSchema } from "../../src/gen/icc/v1/ingest_pb";
-import { BACK_TRANSFORM, byUrgency, chartRows, coverText, intermittentParts, tooShort, isLogScale, MODELS, modelParam, parseHorizon, parseModel, unitParts } from "../../src/pages/forecast/forecastData";
+import { BACK_TRANSFORM, byUrgency, chartRows, coverText, groupParts, intermittentParts, tooShort, isLogScale, MODELS, modelParam, parseHorizon, parseModel, termGroup, unitParts } from "../../src/pages/forecast/forecastData";
 
 const day = (d: number) => ({ year: 2026, month: 3, day: d });
 
@@ -83,6 +83,36 @@ describe("forecast display data", () => {
     const point = (terms: string[]) => create(ForecastPointSchema, { explanation: create(ExplanationSchema, { terms: terms.map((n) => term(n, 1)) }) });
     assert.equal(isLogScale([point(["weekday_sat"]), point(["weekday_sat", BACK_TRANSFORM])]), true);
     assert.equal(isLogScale([point(["weekday_sat"])]), false);
+  });
+
+  it("groups every model's terms into families for the contribution chart", () => {
+    const families = {
+      intercept: "intercept",
+      level_28: "recent level",
+      lag_7: "recent level",
+      rolling_mean_7: "recent level",
+      demand_size: "recent level",
+      smoothed_level: "recent level",
+      mean_last_28: "recent level",
+      weekday_sat: "weekday",
+      weekday_sat_x_level_28: "weekday",
+      recent_weekday_shift: "weekday",
+      weekday_factor: "weekday",
+      is_weekend: "weekday",
+      yearly_sin_1: "yearly season",
+      yearly_cos_3: "yearly season",
+      trend_years: "trend",
+      trend_index: "trend",
+      holiday: "holidays and closures",
+      is_holiday: "holidays and closures",
+      closed_day: "holidays and closures",
+    };
+    for (const [name, family] of Object.entries(families)) assert.equal(termGroup(name), family, name);
+  });
+
+  it("sums a day's parts by family, keeping the day's total", () => {
+    const parts = { intercept: 2, level_7: 1, level_28: 0.5, weekday_sat: 1.5, weekday_sat_x_level_28: -0.25, yearly_sin_1: 0.25 };
+    assert.deepEqual(groupParts(parts), { intercept: 2, "recent level": 1.5, weekday: 1.25, "yearly season": 0.25 });
   });
 
   it("reads the model and horizon from the address, falling back to AUTO and 28 days", () => {

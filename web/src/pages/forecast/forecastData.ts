@@ -65,6 +65,36 @@ export function unitParts(e: Explanation, value: number, logScale: boolean): Rec
   return parts;
 }
 
+/** The families the contribution chart groups a model's terms into, in stacking order. */
+export const TERM_GROUPS = ["intercept", "recent level", "weekday", "yearly season", "trend", "holidays and closures"] as const;
+export type TermGroup = (typeof TERM_GROUPS)[number];
+
+/**
+ * The family of a term, by its name: the regressions' terms (`level_28`,
+ * `weekday_sat`, `weekday_sat_x_level_28`, `yearly_sin_1`, `trend_years`,
+ * `holiday`), the intermittent model's (`demand_size`, `weekday_factor`),
+ * the seed model's (`lag_7`, `is_weekend`, `trend_index`, `is_holiday`) and
+ * the baselines' single term (what the recent days sold).
+ */
+export function termGroup(name: string): TermGroup {
+  if (name === "intercept") return "intercept";
+  if (name.startsWith("weekday_") || name === "recent_weekday_shift" || name === "is_weekend") return "weekday";
+  if (name.startsWith("yearly_")) return "yearly season";
+  if (name.startsWith("trend")) return "trend";
+  if (name === "holiday" || name === "is_holiday" || name === CLOSED_DAY) return "holidays and closures";
+  return "recent level";
+}
+
+/** A day's parts (as unitParts gives them) summed by family; a family with no term is absent. */
+export function groupParts(parts: Record<string, number>): Partial<Record<TermGroup, number>> {
+  const groups: Partial<Record<TermGroup, number>> = {};
+  for (const [name, part] of Object.entries(parts)) {
+    const g = termGroup(name);
+    groups[g] = (groups[g] ?? 0) + part;
+  }
+  return groups;
+}
+
 /** Horizons offered, in days; 28 unless the address says otherwise. */
 export const HORIZONS = [14, 28, 56];
 export const DEFAULT_HORIZON = 28;
