@@ -5,6 +5,7 @@
 //! them at each origin's window edges; an origin's sums are then one
 //! subtraction, less the closures learnt at that origin.
 
+use super::season::season_correlation;
 use super::{LagFit, Layout, MIN_LEVEL_DAYS, MIN_TRAINING_ROWS, RegressionConfig, prefix_sums};
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
@@ -180,9 +181,13 @@ impl<'a> OriginFitter<'a> {
                 recent.remove(self.table.weekday(t), &x, self.targets[t], weight);
             }
         }
+        let season = self
+            .config
+            .min_season_correlation
+            .is_none_or(|min| season_correlation(&self.prefix, o).is_none_or(|r| r > min));
         let active = self
             .layout
-            .active_columns(o - first, self.config.min_yearly_days);
+            .active_columns(o - first, self.config.min_yearly_days, season);
         let fit = eq.solve_weighted(self.config.alpha, &self.penalties, &active)?;
         let residual_variance = eq.mean_squared_residual(&fit);
         // Without the term the window is empty and the shift 0.

@@ -23,6 +23,46 @@ fn build(days: usize, seed: u64, noise: f64, mean: impl Fn(NaiveDate) -> f64) ->
 
 const WEEKLY: [f64; 7] = [0.0, 1.0, 2.0, 3.0, 5.0, 9.0, 6.0];
 
+/// Yearly terms fit a season that repeats and are left out where the last
+/// two years share none: a yearly sine keeps them; a level that dips
+/// mid-year in the older year and rises then falls in the newer one fits
+/// none (`season`), unless the check is turned off.
+#[test]
+fn yearly_terms_only_for_a_season_that_repeats() {
+    let calendar = HolidayCalendar::empty();
+    let yearly_terms = |s: &DailySeries, config: &RegressionConfig| {
+        let m = RegressionModel::fit(s, &calendar, config).unwrap();
+        let day = &m.forecast(s, &calendar, 1).unwrap()[0];
+        day.explanation
+            .terms
+            .iter()
+            .filter(|t| t.name.starts_with("yearly_"))
+            .count()
+    };
+    let days = 1000;
+    let repeating = build(days, 5, 1.0, |d| {
+        50.0 + 10.0 * (std::f64::consts::TAU * f64::from(d.num_days_from_ce()) / 365.25).sin()
+    });
+    assert_eq!(yearly_terms(&repeating, &RegressionConfig::default()), 6);
+    let changing = build(days, 6, 1.0, |d| {
+        // Years counted back from the end, as the check compares them.
+        let i = (d - start()).num_days() as usize;
+        let phase = std::f64::consts::TAU * (i as f64 - (days - 728) as f64) / 364.0;
+        let swing = if i < days - 364 {
+            phase.cos()
+        } else {
+            (2.0 * phase).sin()
+        };
+        50.0 + 10.0 * swing
+    });
+    assert_eq!(yearly_terms(&changing, &RegressionConfig::default()), 0);
+    let always = RegressionConfig {
+        min_season_correlation: None,
+        ..RegressionConfig::default()
+    };
+    assert_eq!(yearly_terms(&changing, &always), 6);
+}
+
 /// A weekday pattern (Monday 0, Tuesday +1, ..., Saturday +9, Sunday +6
 /// units) on a level of 20 with N(0, 1) noise over two years. A weekday's
 /// effect is its dummy's contribution plus that of its level-scaled twin
