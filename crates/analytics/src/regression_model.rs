@@ -10,13 +10,15 @@
 //!            + γ·holiday(t)                          a holiday in the calendar
 //!            + δ·trend_years(t)                      (t − T) / 365.25
 //!            + Σ_w λ_w·level_w(T)                    mean units of the w days up to T
-//!            + Σ_d μ_d·weekday_d(t)·level_28(T)      weekday uplifts that scale with the level
 //!            + s_d(t)(T)                             recent_weekday_shift
 //! ```
 //!
-//! The last terms make the weekday pattern partly multiplicative: a shop
-//! selling twice as much sells twice the Saturday extra. Every term is
-//! named in the explanation (`weekday_sat`, `weekday_sat_x_level_28`, ...).
+//! Every term is named in the explanation (`weekday_sat`, `yearly_sin_1`,
+//! `level_28`, ...). Fitted to log(1 + units) ([`Transform::Log1p`]) the
+//! weekday and yearly terms multiply the level instead of adding to it.
+//! Optionally (`weekday_level`, off by default) weekday uplifts that scale
+//! with a recent level, Σ_d μ_d·weekday_d(t)·level_w(T), make the units
+//! form's weekday pattern partly multiplicative.
 //! The shift s_d is not fitted with the rest: it is the mean residual of
 //! weekday d over the last 13 weeks before the origin (the latest weeks
 //! weighing most), centred over the week and shrunk towards 0
@@ -171,7 +173,10 @@ pub struct RegressionConfig {
     /// Most recent training days used (older days are ignored).
     pub max_training_days: usize,
     /// Window of the level that scales weekday terms (a weekday uplift
-    /// proportional to the recent level); none when unset.
+    /// proportional to the recent level, `weekday_sat_x_level_28`); none
+    /// when unset, the default: with `log_regression` beside it in AUTO
+    /// for patterns that scale, the six extra terms no longer paid for
+    /// themselves (docs/forecasting.md, `regression`).
     pub weekday_level: Option<usize>,
     /// Weeks of residuals behind the `recent_weekday_shift` term; none
     /// when unset.
@@ -193,7 +198,7 @@ impl Default for RegressionConfig {
             trend: true,
             alpha: 0.1,
             max_training_days: 3 * 365,
-            weekday_level: Some(28),
+            weekday_level: None,
             weekday_shift_weeks: Some(WEEKDAY_SHIFT_WEEKS),
             min_season_correlation: Some(MIN_SEASON_CORRELATION),
         }
