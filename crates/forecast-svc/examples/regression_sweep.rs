@@ -91,7 +91,7 @@ fn variants() -> Vec<(String, RegressionConfig)> {
     add("train_365", &|c| c.max_training_days = 365);
     add("train_730", &|c| c.max_training_days = 730);
     add("train_all", &|c| c.max_training_days = 36_600);
-    add("no_weekday_x_level", &|c| c.weekday_level = None);
+    add("weekday_x_level_28", &|c| c.weekday_level = Some(28));
     add("weekday_x_level_91", &|c| c.weekday_level = Some(91));
     v
 }
