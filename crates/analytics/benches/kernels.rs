@@ -5,8 +5,8 @@
 //! cargo bench -p icc-analytics --bench kernels
 //! ```
 //!
-//! - `ridge_730x23`: one ridge fit the size of the regression's on two years
-//!   (730 rows, 23 columns), from accumulated normal equations, against
+//! - `ridge_730x17`: one ridge fit the size of the regression's on two years
+//!   (730 rows, 17 columns), from accumulated normal equations, against
 //!   linfa-linear's OLS and linfa-elasticnet's ridge on the same matrix.
 //! - `backtest_16_origins`: a model's forecasts from 16 weekly backtest
 //!   origins plus its fit on the whole series (what AUTO needs of each
@@ -53,8 +53,8 @@ fn design(rows: usize, cols: usize) -> (Array2<f64>, Array1<f64>) {
 }
 
 fn ridge(c: &mut Criterion) {
-    let (x, y) = design(DAYS, 23);
-    let mut group = c.benchmark_group("ridge_730x23");
+    let (x, y) = design(DAYS, 17);
+    let mut group = c.benchmark_group("ridge_730x17");
     group.bench_function("normal_equations", |b| {
         b.iter(|| fit_ridge(black_box(x.view()), black_box(y.view()), 0.1).unwrap())
     });
