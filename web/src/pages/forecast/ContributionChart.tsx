@@ -29,8 +29,9 @@ export function ContributionChart({ points }: { points: ForecastPoint[] }) {
           <YAxis tick={{ fontSize: 12 }} />
           <Tooltip formatter={(v) => dec(Number(v), 2)} />
           <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
-          {names.map((n, i) => (
-            <Bar key={n} dataKey={n} stackId="c" fill={termColor(i)} isAnimationActive={false} />
+          {/* A family keeps its colour from model to model. */}
+          {names.map((n) => (
+            <Bar key={n} dataKey={n} stackId="c" fill={termColor(TERM_GROUPS.indexOf(n))} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
