@@ -2,8 +2,8 @@ use clap::Parser;
 use forecast_svc::cli::{Cli, Command};
 
 /// Every backtest origin's fit allocates its sums and solves; mimalloc made
-/// AUTO on the speed panel 5-9% faster than the system allocator
-/// (docs/benchmarks.md).
+/// AUTO on the speed panel about 10% faster than the system allocator on 2
+/// threads, 15% on 1 (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
