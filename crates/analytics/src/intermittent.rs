@@ -41,10 +41,9 @@
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{
-    Explanation, Fitted, ForecastError, ForecastPoint, Forecaster, Term, check_horizon,
-    check_origins,
+    Explanation, ForecastError, ForecastPoint, Term, check_horizon, check_origins,
 };
-use crate::one_pass::{self, OnePass};
+use crate::one_pass::OnePass;
 use crate::series::DailySeries;
 
 /// Days of history the model needs.
@@ -484,7 +483,9 @@ impl IntermittentForecaster {
     }
 }
 
-impl Forecaster for IntermittentForecaster {
+impl OnePass for IntermittentForecaster {
+    type Model = IntermittentModel;
+
     fn name(&self) -> &str {
         "intermittent"
     }
@@ -492,37 +493,6 @@ impl Forecaster for IntermittentForecaster {
     fn min_history(&self) -> usize {
         INTERMITTENT_MIN_HISTORY_DAYS
     }
-
-    fn forecast(
-        &self,
-        history: &DailySeries,
-        horizon: usize,
-    ) -> Result<Vec<ForecastPoint>, ForecastError> {
-        check_horizon(horizon)?;
-        IntermittentModel::fit(history, &self.calendar)?.forecast(history, &self.calendar, horizon)
-    }
-
-    fn forecast_origins(
-        &self,
-        series: &DailySeries,
-        origins: &[usize],
-        horizon: usize,
-    ) -> Result<Vec<Vec<f64>>, ForecastError> {
-        one_pass::forecast_origins(self, series, origins, horizon)
-    }
-
-    fn forecast_origins_and_fit<'a>(
-        &'a self,
-        series: &'a DailySeries,
-        origins: &[usize],
-        horizon: usize,
-    ) -> Result<(Vec<Vec<f64>>, Fitted<'a>), ForecastError> {
-        one_pass::forecast_origins_and_fit(self, series, origins, horizon)
-    }
-}
-
-impl OnePass for IntermittentForecaster {
-    type Model = IntermittentModel;
 
     fn calendar(&self) -> &HolidayCalendar {
         &self.calendar

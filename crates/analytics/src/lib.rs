@@ -15,7 +15,7 @@ pub mod intermittent;
 pub mod intervals;
 pub mod metrics;
 pub mod normal;
-mod one_pass;
+pub mod one_pass;
 pub mod regression;
 pub mod regression_model;
 pub mod reorder;

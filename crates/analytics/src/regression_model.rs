@@ -54,10 +54,9 @@
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
 use crate::forecast::{
-    Explanation, Fitted, ForecastError, ForecastPoint, Forecaster, Term, check_horizon,
-    check_origins,
+    Explanation, ForecastError, ForecastPoint, Term, check_horizon, check_origins,
 };
-use crate::one_pass::{self, OnePass};
+use crate::one_pass::OnePass;
 use crate::ridge::RidgeFit;
 use crate::series::DailySeries;
 use crate::weekday_shift::WEEKDAY_SHIFT_WEEKS;
@@ -629,7 +628,9 @@ impl RegressionForecaster {
     }
 }
 
-impl Forecaster for RegressionForecaster {
+impl OnePass for RegressionForecaster {
+    type Model = RegressionModel;
+
     fn name(&self) -> &str {
         match self.config.transform {
             Transform::Identity => "regression",
@@ -640,41 +641,6 @@ impl Forecaster for RegressionForecaster {
     fn min_history(&self) -> usize {
         REGRESSION_MIN_HISTORY_DAYS
     }
-
-    fn forecast(
-        &self,
-        history: &DailySeries,
-        horizon: usize,
-    ) -> Result<Vec<ForecastPoint>, ForecastError> {
-        check_horizon(horizon)?;
-        RegressionModel::fit(history, &self.calendar, &self.config)?.forecast(
-            history,
-            &self.calendar,
-            horizon,
-        )
-    }
-
-    fn forecast_origins(
-        &self,
-        series: &DailySeries,
-        origins: &[usize],
-        horizon: usize,
-    ) -> Result<Vec<Vec<f64>>, ForecastError> {
-        one_pass::forecast_origins(self, series, origins, horizon)
-    }
-
-    fn forecast_origins_and_fit<'a>(
-        &'a self,
-        series: &'a DailySeries,
-        origins: &[usize],
-        horizon: usize,
-    ) -> Result<(Vec<Vec<f64>>, Fitted<'a>), ForecastError> {
-        one_pass::forecast_origins_and_fit(self, series, origins, horizon)
-    }
-}
-
-impl OnePass for RegressionForecaster {
-    type Model = RegressionModel;
 
     fn calendar(&self) -> &HolidayCalendar {
         &self.calendar

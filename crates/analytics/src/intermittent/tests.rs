@@ -3,6 +3,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::*;
+use crate::forecast::Forecaster;
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 1, 3).unwrap()

@@ -4,6 +4,7 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
 
 use super::*;
+use crate::forecast::Forecaster;
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 1, 4).unwrap() // a Monday
