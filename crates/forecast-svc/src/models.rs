@@ -36,7 +36,7 @@ pub const MOSTLY_ZERO_SHARE: f64 = 0.5;
 /// it the log regression competes for slow movers too: on the pasta store
 /// thinned to slow movers it was the better model for most of them
 /// (docs/forecasting.md, "Thinned pasta"). Above it, with fewer than one
-/// demand day in 10, its twenty-odd terms are fitted to a few dozen sales
+/// demand day in 10, its seventeen terms are fitted to a few dozen sales
 /// a year, and a backtest edge over the flat-rate models is noise. The
 /// additive `regression` is left out of every mostly-zero series
 /// ([`MOSTLY_ZERO_SHARE`]): below a unit a day, patterns of a fixed size

@@ -26,6 +26,9 @@ pub(super) struct OriginFitter<'a> {
     penalties: Vec<f64>,
     /// The closures learnt at each origin.
     closures: Vec<ClosedDays>,
+    /// Whether each origin's yearly season repeats (`season`), once for
+    /// all its lags.
+    seasons: Vec<bool>,
 }
 
 /// The training rows of one lag's fit at origin `o`.
@@ -79,14 +82,24 @@ impl<'a> OriginFitter<'a> {
         let last = origins.last().copied().unwrap_or(0);
         let layout = Layout::new(config);
         let rules = calendar.rules().len();
+        let prefix = prefix_sums(&units[..last]);
+        let seasons = origins
+            .iter()
+            .map(|&o| {
+                config
+                    .min_season_correlation
+                    .is_none_or(|min| season_correlation(&prefix, o).is_none_or(|r| r > min))
+            })
+            .collect();
         OriginFitter {
             origins,
             table,
             config,
-            prefix: prefix_sums(&units[..last]),
+            prefix,
             targets: units.iter().map(|&u| config.transform.apply(u)).collect(),
             penalties: layout.penalties(),
             closures: ClosedDays::learn_origins(units, origins, table, rules),
+            seasons,
             layout,
         }
     }
@@ -181,13 +194,9 @@ impl<'a> OriginFitter<'a> {
                 recent.remove(self.table.weekday(t), &x, self.targets[t], weight);
             }
         }
-        let season = self
-            .config
-            .min_season_correlation
-            .is_none_or(|min| season_correlation(&self.prefix, o).is_none_or(|r| r > min));
-        let active = self
-            .layout
-            .active_columns(o - first, self.config.min_yearly_days, season);
+        let active =
+            self.layout
+                .active_columns(o - first, self.config.min_yearly_days, self.seasons[w]);
         let fit = eq.solve_weighted(self.config.alpha, &self.penalties, &active)?;
         let residual_variance = eq.mean_squared_residual(&fit);
         // Without the term the window is empty and the shift 0.
