@@ -4,9 +4,7 @@ use icc_store::DataWatermark;
 
 use super::*;
 use crate::history::{SkuHistory, feature_values};
-use crate::models::{
-    FALLBACK_MARGIN, LOG_REGRESSION_EDGE, REGRESSION_MAX_ZERO_SHARE, mostly_zero, zero_share,
-};
+use crate::models::{FALLBACK_MARGIN, LOG_REGRESSION_EDGE, mostly_zero};
 use crate::synthetic::{Shape, series};
 
 fn start() -> NaiveDate {
@@ -272,18 +270,12 @@ fn backtest_sku_checks_windows_and_uses_common_windows() {
 }
 
 /// AUTO picks the family that generated a series when the families are
-/// clearly apart: a high-volume series with a weekday pattern and a yearly
-/// season of constant size, while a trend nearly quadruples its level,
-/// goes to the (additive) regression, whose backtest beats the log form's
-/// growing multiplicative terms by more than [`LOG_REGRESSION_EDGE`]; a slow
-/// mover that sells a few units about once a month goes to a flat
-/// demand-rate model, the intermittent model or the 28-day moving average
-/// (seasonal naive for an exact weekly cycle is checked in
-/// `ties_go_to_the_simpler_model`). On
-/// stationary sparse demand those two are the same family (a mean rate
-/// per day) and the squared error cannot tell them apart: it is dominated
-/// by the demand spikes that neither can foresee (their backtest RMSSE
-/// differ by under 1% here), so either is right.
+/// clearly apart. A weekday pattern and a yearly season of constant size
+/// in units, while a trend nearly quadruples the level, go to the additive
+/// `regression`, whose backtest beats the log form's growing multiplicative
+/// terms by more than [`LOG_REGRESSION_EDGE`]; a weekday pattern that
+/// scales with a level growing threefold goes to `log_regression`, whose
+/// terms are multiplicative. Poisson counts, 20 or more a day.
 #[test]
 fn auto_picks_the_generating_family() {
     use crate::synthetic::Rng;
@@ -307,22 +299,69 @@ fn auto_picks_the_generating_family() {
             f.selection
         );
 
-        // Demand on about one day in 25, of 1 to 5 units.
+        let units: Vec<f64> = (0..730)
+            .map(|i| {
+                let weekly = [0.5, 0.6, 0.7, 0.9, 1.3, 2.0, 1.0][i % 7];
+                let level = 10.0 * 4f64.powf(i as f64 / 730.0);
+                poisson(&mut rng, level * weekly)
+            })
+            .collect();
+        let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
+        let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+        assert_eq!(
+            f.model,
+            ModelKind::LogRegression,
+            "seed {seed}: {:?}",
+            f.selection
+        );
+    }
+}
+
+/// A Poisson draw with this mean (Knuth's method; means up to a few
+/// hundred).
+fn poisson(rng: &mut crate::synthetic::Rng, mean: f64) -> f64 {
+    let limit = (-mean).exp();
+    let (mut k, mut product) = (0.0, rng.uniform());
+    while product > limit {
+        k += 1.0;
+        product *= rng.uniform();
+    }
+    k
+}
+
+/// On stationary sparse demand the families are not apart: every
+/// candidate estimates one mean rate, and the squared error is dominated
+/// by the demand spikes none can foresee (on 600 such series
+/// `log_regression` had the lowest RMSE, 1.3% below the intermittent
+/// model's; docs/forecasting.md, "Slow movers"). Whichever AUTO picks, it
+/// forecasts a rate near what the history sold: demand of 1 to 5 units on
+/// one day in 10. Near, not at: the log regression's half lognormal
+/// correction forecasts such Poisson-like demand low (0.47-1.0 of the rate
+/// sold on these twenty series; docs/forecasting.md, "Why half the
+/// correction").
+#[test]
+fn auto_forecasts_stationary_sparse_demand_near_its_rate() {
+    use crate::synthetic::Rng;
+    let calendar = HolidayCalendar::empty();
+    for seed in 0..20 {
+        let mut rng = Rng::new(seed);
         let units: Vec<f64> = (0..730)
             .map(|_| {
-                if rng.uniform() < 0.04 {
+                if rng.uniform() < 0.1 {
                     (1.0 + 5.0 * rng.uniform()).floor()
                 } else {
                     0.0
                 }
             })
             .collect();
+        let sold = units.iter().sum::<f64>() / 730.0;
         let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
         let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+        let rate = f.points.iter().map(|p| p.value).sum::<f64>() / 28.0;
         assert!(
-            matches!(f.model, ModelKind::Intermittent | ModelKind::MovingAverage),
-            "seed {seed}: {:?}",
-            f.selection
+            (0.4..=1.1).contains(&(rate / sold)),
+            "seed {seed}: {:?} forecasts {rate:.3} a day, {sold:.3} sold",
+            f.model
         );
         assert_eq!(f.selection.len(), 2);
         assert_eq!(f.selection[0].model, f.model);
@@ -366,7 +405,7 @@ fn auto_offers_the_regressions_to_slow_movers_with_a_season() {
                 f64::from(u8::from(rng.uniform() < rate / 2.0)) * 2.0
             })
             .collect();
-        assert!(mostly_zero(&units) && zero_share(&units) <= REGRESSION_MAX_ZERO_SHARE);
+        assert!(mostly_zero(&units));
         let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
         let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
         assert!(
