@@ -380,6 +380,19 @@ struct LagFit {
     weekday_shift: [f64; 7],
 }
 
+/// What a forecast day's explanation needs beyond the fit and the row.
+struct Day {
+    /// The day's index in the series.
+    t: usize,
+    /// The last training day.
+    origin: usize,
+    /// `recent_weekday_shift` of the day's weekday.
+    shift: f64,
+    closed: bool,
+    /// Closed, or forecast below 0 and raised to 0.
+    clamped: bool,
+}
+
 /// A fitted regression (for one origin).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegressionModel {
@@ -519,7 +532,6 @@ impl RegressionModel {
         let origin = n - 1;
         let mut values = Vec::with_capacity(horizon);
         let mut explanations = Vec::new();
-        let trend_column = self.layout.trend_column();
         for step in 0..horizon {
             let prefix = if recursive { &fed_back[..] } else { prefix };
             let t = n + step;
@@ -529,51 +541,17 @@ impl RegressionModel {
             let holiday = table.is_holiday(t) && !closed;
             self.layout.fill(&mut x, table, t, anchor, prefix, holiday);
             let shift = lag_fit.weekday_shift[table.weekday(t)];
-            let linear = lag_fit.fit.predict(&x) + shift;
-            let mut value = match self.config.transform {
-                Transform::Identity => linear,
-                Transform::Log1p => lag_fit.back_transform * linear.exp() - 1.0,
+            let value = self.back_transform(lag_fit, lag_fit.fit.predict(&x) + shift);
+            let day = Day {
+                t,
+                origin,
+                shift,
+                clamped: closed || value < 0.0,
+                closed,
             };
-            if !value.is_finite() {
-                value = 0.0;
-            }
-            let clamped = closed || value < 0.0;
-            if closed {
-                value = 0.0;
-            }
-            value = value.max(0.0);
+            let value = if closed { 0.0 } else { value.max(0.0) };
             if explain {
-                // Trend relative to the origin; the intercept absorbs the shift.
-                let mut intercept = lag_fit.fit.intercept;
-                let mut terms = Vec::with_capacity(names.len() + 2);
-                for (c, name) in names.iter().enumerate() {
-                    let coef = lag_fit.fit.coefficients[c];
-                    if !lag_fit.active[c] {
-                        continue;
-                    }
-                    let mut v = x[c];
-                    if Some(c) == trend_column {
-                        v = (t as f64 - origin as f64) / 365.25;
-                        intercept += coef * origin as f64 / 365.25;
-                    }
-                    terms.push(Term::new(name.clone(), v, coef));
-                }
-                if self.config.weekday_shift_weeks.is_some() {
-                    terms.push(Term::new("recent_weekday_shift", 1.0, shift));
-                }
-                let mut e = Explanation::new(intercept, terms);
-                if self.config.transform == Transform::Log1p && !closed {
-                    let shift = value - e.unclamped;
-                    e.terms.push(Term::new("log1p_back_transform", 1.0, shift));
-                    e = Explanation::new(e.intercept, e.terms);
-                }
-                if closed {
-                    let rest = e.unclamped;
-                    e.terms.push(Term::new("closed_day", 1.0, -rest));
-                    e = Explanation::new(e.intercept, e.terms);
-                }
-                e.clamped = clamped;
-                explanations.push(e);
+                explanations.push(self.explain_day(lag_fit, &names, &x, &day, value));
             }
             values.push(value);
             if recursive {
@@ -581,6 +559,58 @@ impl RegressionModel {
             }
         }
         (values, explanations)
+    }
+
+    /// Units from the fit's linear prediction (0 for a value that is not
+    /// finite; negative values are left to the caller to clamp).
+    fn back_transform(&self, lag_fit: &LagFit, linear: f64) -> f64 {
+        let value = match self.config.transform {
+            Transform::Identity => linear,
+            Transform::Log1p => lag_fit.back_transform * linear.exp() - 1.0,
+        };
+        if value.is_finite() { value } else { 0.0 }
+    }
+
+    /// One forecast day's explanation: each active term's value and
+    /// coefficient (the trend relative to the origin, the intercept
+    /// absorbing the shift), the recent weekday shift, then what the
+    /// back-transform and a closure add to reach `value`.
+    fn explain_day(
+        &self,
+        lag_fit: &LagFit,
+        names: &[String],
+        x: &[f64],
+        day: &Day,
+        value: f64,
+    ) -> Explanation {
+        let trend_column = self.layout.trend_column();
+        let mut intercept = lag_fit.fit.intercept;
+        let mut terms = Vec::with_capacity(names.len() + 2);
+        for (c, name) in names.iter().enumerate().filter(|&(c, _)| lag_fit.active[c]) {
+            let coef = lag_fit.fit.coefficients[c];
+            let mut v = x[c];
+            if Some(c) == trend_column {
+                v = (day.t as f64 - day.origin as f64) / 365.25;
+                intercept += coef * day.origin as f64 / 365.25;
+            }
+            terms.push(Term::new(name.clone(), v, coef));
+        }
+        if self.config.weekday_shift_weeks.is_some() {
+            terms.push(Term::new("recent_weekday_shift", 1.0, day.shift));
+        }
+        let mut e = Explanation::new(intercept, terms);
+        if self.config.transform == Transform::Log1p && !day.closed {
+            let rest = value - e.unclamped;
+            e.terms.push(Term::new("log1p_back_transform", 1.0, rest));
+            e = Explanation::new(e.intercept, e.terms);
+        }
+        if day.closed {
+            let rest = e.unclamped;
+            e.terms.push(Term::new("closed_day", 1.0, -rest));
+            e = Explanation::new(e.intercept, e.terms);
+        }
+        e.clamped = day.clamped;
+        e
     }
 
     /// Forecasts `horizon` days after `history` (the series it was fitted
