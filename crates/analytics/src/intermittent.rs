@@ -238,6 +238,37 @@ impl State {
     }
 }
 
+/// The indices of `closures` grouped by equal value, each group in
+/// order and the groups in order of their first index: origins that
+/// learnt the same closures share one pass over the days.
+fn same_closures(closures: &[ClosedDays]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (w, closed) in closures.iter().enumerate() {
+        match groups.iter_mut().find(|g| closures[g[0]] == *closed) {
+            Some(group) => group.push(w),
+            None => groups.push(vec![w]),
+        }
+    }
+    groups
+}
+
+/// The share of demand days among the first [`INIT_DAYS`] open days of
+/// `units` (1 / [`INIT_DAYS`] when none sold): where the demand
+/// probabilities start.
+fn initial_probability(units: &[f64], table: &DayTable, closed: &ClosedDays) -> f64 {
+    let open: Vec<f64> = (0..units.len())
+        .filter(|&t| !closed.is_closed_at(table, t))
+        .take(INIT_DAYS)
+        .map(|t| units[t])
+        .collect();
+    let demand_days = open.iter().filter(|&&u| u > 0.0).count();
+    if demand_days == 0 {
+        1.0 / INIT_DAYS as f64
+    } else {
+        demand_days as f64 / open.len() as f64
+    }
+}
+
 fn methods() -> Vec<Method> {
     let mut m =
         Vec::with_capacity(PROBABILITY_ALPHAS.len() * SIZE_ALPHAS.len() + SIZE_ALPHAS.len());
@@ -290,65 +321,10 @@ impl IntermittentModel {
         )?;
         let closures: Vec<ClosedDays> = ClosedDays::learn_origins(units, origins, table, rules);
         let mut out: Vec<Option<Self>> = vec![None; origins.len()];
-        let mut done = vec![false; origins.len()];
-        for g in 0..origins.len() {
-            if done[g] {
-                continue;
-            }
-            let group: Vec<usize> = (g..origins.len())
-                .filter(|&w| !done[w] && closures[w] == closures[g])
-                .collect();
-            let closed = &closures[g];
-            let end = group.iter().map(|&w| origins[w]).max().unwrap_or(0);
-            // The initial probability: demand days among the first open days.
-            let mut init = (0usize, 0usize);
-            for (t, &u) in units[..end].iter().enumerate() {
-                if init.1 == INIT_DAYS {
-                    break;
-                }
-                if !closed.is_closed_at(table, t) {
-                    init.1 += 1;
-                    init.0 += usize::from(u > 0.0);
-                }
-            }
-            let p0 = if init.0 == 0 {
-                1.0 / INIT_DAYS as f64
-            } else {
-                init.0 as f64 / init.1 as f64
-            };
-            let mut states: Vec<State> = methods().into_iter().map(|m| State::new(m, p0)).collect();
-            let (mut sum, mut days) = ([0.0f64; 7], [0.0f64; 7]);
-            let mut open = 0usize;
-            let mut open_units: Vec<f64> = Vec::with_capacity(end);
-            let mut next = 0usize;
-            let mut ordered = group.clone();
-            ordered.sort_by_key(|&w| origins[w]);
-            for t in 0..=end {
-                while next < ordered.len() && origins[ordered[next]] == t {
-                    let w = ordered[next];
-                    out[w] = Some(Self::from_states(&states, &sum, &days, t, closed.clone()));
-                    done[w] = true;
-                    next += 1;
-                }
-                if t == end {
-                    break;
-                }
-                if closed.is_closed_at(table, t) {
-                    continue;
-                }
-                let u = units[t].max(0.0);
-                open_units.push(u);
-                let window_mean = open_units
-                    .len()
-                    .checked_sub(SELECTION_WINDOW)
-                    .map(|first| open_units[first..].iter().sum::<f64>() / SELECTION_WINDOW as f64);
-                for s in &mut states {
-                    s.update(open, u, window_mean);
-                }
-                let d = table.weekday(t);
-                sum[d] += u;
-                days[d] += 1.0;
-                open += 1;
+        for group in same_closures(&closures) {
+            let closed = &closures[group[0]];
+            for (w, model) in Self::fit_group(units, origins, &group, table, closed) {
+                out[w] = Some(model);
             }
         }
         out.into_iter()
@@ -360,6 +336,59 @@ impl IntermittentModel {
                 })
             })
             .collect()
+    }
+
+    /// The models at the origins `group` (indices into `origins`, which
+    /// share the closures `closed`), from one pass over the days up to the
+    /// last of them.
+    fn fit_group(
+        units: &[f64],
+        origins: &[usize],
+        group: &[usize],
+        table: &DayTable,
+        closed: &ClosedDays,
+    ) -> Vec<(usize, Self)> {
+        let mut ordered = group.to_vec();
+        ordered.sort_by_key(|&w| origins[w]);
+        let end = ordered.last().map_or(0, |&w| origins[w]);
+        let p0 = initial_probability(&units[..end], table, closed);
+        let mut states: Vec<State> = methods().into_iter().map(|m| State::new(m, p0)).collect();
+        let (mut sum, mut days) = ([0.0f64; 7], [0.0f64; 7]);
+        let mut open_units: Vec<f64> = Vec::with_capacity(end);
+        let mut models = Vec::with_capacity(ordered.len());
+        let mut next = ordered.iter().peekable();
+        for (t, &u) in units[..end].iter().enumerate() {
+            while let Some(&w) = next.next_if(|&&w| origins[w] == t) {
+                models.push((
+                    w,
+                    Self::from_states(&states, &sum, &days, t, closed.clone()),
+                ));
+            }
+            if closed.is_closed_at(table, t) {
+                continue;
+            }
+            let u = u.max(0.0);
+            open_units.push(u);
+            let window_mean = open_units
+                .len()
+                .checked_sub(SELECTION_WINDOW)
+                .map(|first| open_units[first..].iter().sum::<f64>() / SELECTION_WINDOW as f64);
+            for s in &mut states {
+                s.update(open_units.len() - 1, u, window_mean);
+            }
+            let d = table.weekday(t);
+            sum[d] += u;
+            days[d] += 1.0;
+        }
+        // The origins at `end` have read every day before it.
+        let at_end = next.map(|&w| {
+            (
+                w,
+                Self::from_states(&states, &sum, &days, end, closed.clone()),
+            )
+        });
+        models.extend(at_end);
+        models
     }
 
     fn from_states(
