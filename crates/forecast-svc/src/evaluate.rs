@@ -338,21 +338,7 @@ pub fn evaluate(
     calendar: &HolidayCalendar,
     progress: &ProgressBar,
 ) -> Evaluation {
-    let mut skipped = Vec::new();
-    let mut usable: Vec<&(String, DailySeries)> = Vec::new();
-    for s in series {
-        if s.1.len() <= holdout {
-            skipped.push(Skipped {
-                series: s.0.clone(),
-                reason: format!(
-                    "{} days of history; the {holdout}-day holdout leaves none to train on",
-                    s.1.len()
-                ),
-            });
-        } else {
-            usable.push(s);
-        }
-    }
+    let (usable, mut skipped) = with_training_days(series, holdout);
     let calendar = Arc::new(calendar.clone());
     let mut per_model: Vec<ModelRun> = Vec::new();
     for &choice in models {
@@ -368,21 +354,7 @@ pub fn evaluate(
             .collect();
         per_model.push((choice, scores, start.elapsed().as_secs_f64()));
     }
-    // Keep only the series every model scored.
-    let mut keep = vec![true; usable.len()];
-    for (choice, scores, _) in &per_model {
-        for (i, r) in scores.iter().enumerate() {
-            if let Err(why) = r
-                && keep[i]
-            {
-                keep[i] = false;
-                skipped.push(Skipped {
-                    series: usable[i].0.clone(),
-                    reason: format!("model {}: {why}", choice.name()),
-                });
-            }
-        }
-    }
+    let keep = scored_by_every_model(&per_model, &usable, &mut skipped);
     let mut summaries = ordered_map::OrderedMap::default();
     let mut per_series = Vec::new();
     for (choice, scores, seconds) in per_model {
@@ -414,6 +386,49 @@ pub fn evaluate(
         per_series,
         skipped,
     }
+}
+
+/// The series longer than the holdout, and the others as skipped.
+fn with_training_days(
+    series: &[(String, DailySeries)],
+    holdout: usize,
+) -> (Vec<&(String, DailySeries)>, Vec<Skipped>) {
+    let (usable, short): (Vec<_>, Vec<_>) = series.iter().partition(|s| s.1.len() > holdout);
+    let skipped = short
+        .into_iter()
+        .map(|(name, s)| Skipped {
+            series: name.clone(),
+            reason: format!(
+                "{} days of history; the {holdout}-day holdout leaves none to train on",
+                s.len()
+            ),
+        })
+        .collect();
+    (usable, skipped)
+}
+
+/// Whether each usable series was scored by every model; each one that
+/// was not goes to `skipped` once, with the first model's reason.
+fn scored_by_every_model(
+    per_model: &[ModelRun],
+    usable: &[&(String, DailySeries)],
+    skipped: &mut Vec<Skipped>,
+) -> Vec<bool> {
+    let mut keep = vec![true; usable.len()];
+    for (choice, scores, _) in per_model {
+        for (i, r) in scores.iter().enumerate() {
+            if let Err(why) = r
+                && keep[i]
+            {
+                keep[i] = false;
+                skipped.push(Skipped {
+                    series: usable[i].0.clone(),
+                    reason: format!("model {}: {why}", choice.name()),
+                });
+            }
+        }
+    }
+    keep
 }
 
 /// Holds out the last `holdout` days of `series`, forecasts with `choice`
