@@ -275,11 +275,15 @@ fn backtest_sku_checks_windows_and_uses_common_windows() {
 /// `regression`, whose backtest beats the log form's growing multiplicative
 /// terms by more than [`LOG_REGRESSION_EDGE`]; a weekday pattern that
 /// scales with a level growing threefold goes to `log_regression`, whose
-/// terms are multiplicative. Poisson counts, 20 or more a day.
+/// terms are multiplicative (Poisson counts of 5 to 80 a day).
 #[test]
 fn auto_picks_the_generating_family() {
     use crate::synthetic::Rng;
     let calendar = HolidayCalendar::empty();
+    let auto = |units: Vec<f64>| {
+        let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
+        forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap()
+    };
     for seed in 0..3 {
         let mut rng = Rng::new(seed);
         let units: Vec<f64> = (0..730)
@@ -290,8 +294,7 @@ fn auto_picks_the_generating_family() {
                 (100.0 + 0.4 * t + weekly + yearly + 4.0 * rng.normal()).round()
             })
             .collect();
-        let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
-        let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+        let f = auto(units);
         assert_eq!(
             f.model,
             ModelKind::Regression,
@@ -306,8 +309,7 @@ fn auto_picks_the_generating_family() {
                 poisson(&mut rng, level * weekly)
             })
             .collect();
-        let h = history_of(DailySeries::new(start(), units).unwrap(), &calendar);
-        let f = forecast(&h, ModelChoice::Auto, 28, &calendar).unwrap();
+        let f = auto(units);
         assert_eq!(
             f.model,
             ModelKind::LogRegression,
