@@ -20,6 +20,16 @@ export function dec(n: number, digits = 1): string {
   return digits === 1 ? dec1Fmt.format(n) : n.toFixed(digits);
 }
 
+/** Two numbers with the fewest decimals, from `min` up to `max`, that tell
+ * them apart (both at `max` when even that cannot), so a comparison never
+ * reads "0.59 vs 0.59". */
+export function apart(a: number, b: number, min = 2, max = 4): [string, string] {
+  for (let digits = min; digits < max; digits++) {
+    if (a.toFixed(digits) !== b.toFixed(digits)) return [a.toFixed(digits), b.toFixed(digits)];
+  }
+  return [a.toFixed(max), b.toFixed(max)];
+}
+
 export function dateTime(ts: Timestamp | undefined): string {
   if (!ts) return "";
   return timestampDate(ts).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

@@ -1,9 +1,10 @@
 import type { Forecast } from "../../gen/icc/v1/forecast_pb";
 import { modelName } from "../../lib/enums";
-import { dateTime, dec, isoDay } from "../../lib/format";
+import { apart, dateTime, dec, isoDay } from "../../lib/format";
 
 export function ModelSummary({ forecast, reused }: { forecast: Forecast; reused: boolean }) {
   const [chosen, runnerUp] = forecast.selection;
+  const [chosenScore, runnerUpScore] = chosen && runnerUp ? apart(chosen.selectionScore, runnerUp.selectionScore) : ["", ""];
   return (
     <div className="summary small">
       <span>
@@ -12,8 +13,8 @@ export function ModelSummary({ forecast, reused }: { forecast: Forecast; reused:
       </span>
       {chosen && runnerUp && (
         <span>
-          Chosen by backtest: score {dec(chosen.selectionScore, 2)} vs {modelName[runnerUp.model]}{" "}
-          {dec(runnerUp.selectionScore, 2)} (RMSSE; +10% for a fallback model, −5% for log regression)
+          Chosen by backtest: score {chosenScore} vs {modelName[runnerUp.model]} {runnerUpScore} (RMSSE; +10% for a
+          fallback model, −5% for log regression)
         </span>
       )}
       <span>
