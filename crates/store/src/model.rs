@@ -253,6 +253,31 @@ impl NewOrder {
             .collect();
         format!("{}|{}", lines.join(","), self.note)
     }
+
+    /// The order this request places, with its priced `lines`; refused
+    /// when the exact total does not fit in 64-bit minor units.
+    pub fn placed(
+        &self,
+        id: String,
+        lines: Vec<OrderLine>,
+        at: DateTime<Utc>,
+    ) -> crate::StoreResult<Order> {
+        if Order::checked_total(&lines).is_none() {
+            return Err(crate::StoreError::InvalidArgument(
+                "the order total does not fit in 64-bit minor units".into(),
+            ));
+        }
+        Ok(Order {
+            id,
+            status: OrderStatus::Placed,
+            lines,
+            idempotency_key: self.idempotency_key.clone(),
+            note: self.note.clone(),
+            create_time: at,
+            cancel_time: None,
+            cancel_reason: String::new(),
+        })
+    }
 }
 
 /// Result of placing an order.

@@ -53,21 +53,7 @@ pub async fn place_order(
         });
         taken.push(after);
     }
-    if Order::checked_total(&lines).is_none() {
-        return refuse(StoreError::InvalidArgument(
-            "the order total does not fit in 64-bit minor units".into(),
-        ));
-    }
-    let order = Order {
-        id,
-        status: OrderStatus::Placed,
-        lines,
-        idempotency_key: o.idempotency_key.clone(),
-        note: o.note.clone(),
-        create_time: at,
-        cancel_time: None,
-        cancel_reason: String::new(),
-    };
+    let order = o.placed(id, lines, at).or_else(refuse)?;
     let stored = OrderDoc::new(&order, fingerprint);
     let alloc = feed::allocate(s, db, order.lines.len() as i64).await?;
     let ledger = Ledger {

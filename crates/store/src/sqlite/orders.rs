@@ -57,21 +57,7 @@ pub(super) fn place_order(c: &Connection, o: &NewOrder) -> StoreResult<Placed> {
             unit_price_minor: product.unit_price_minor,
         });
     }
-    if Order::checked_total(&lines).is_none() {
-        return Err(StoreError::InvalidArgument(
-            "the order total does not fit in 64-bit minor units".into(),
-        ));
-    }
-    let order = Order {
-        id,
-        status: OrderStatus::Placed,
-        lines,
-        idempotency_key: o.idempotency_key.clone(),
-        note: o.note.clone(),
-        create_time: at,
-        cancel_time: None,
-        cancel_reason: String::new(),
-    };
+    let order = o.placed(id, lines, at)?;
     insert_order(c, &order, &fingerprint)?;
     levels.sort_by(|a, b| a.sku.cmp(&b.sku));
     feed::append(c, ChangeCause::OrderPlaced, Some(&order), levels, at)?;
