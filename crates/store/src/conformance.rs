@@ -187,6 +187,7 @@ macro_rules! conformance_suite {
             place_order_snapshots_price_and_name_per_line,
             place_order_is_all_or_nothing,
             place_order_with_unknown_sku_is_not_found,
+            place_order_whose_total_overflows_is_invalid,
             place_order_with_duplicate_sku_lines_never_oversells,
             place_order_replay_returns_same_order,
             place_order_key_reuse_with_different_request_is_already_exists,

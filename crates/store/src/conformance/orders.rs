@@ -197,6 +197,46 @@ pub async fn place_order_with_unknown_sku_is_not_found(store: Arc<dyn Store>) {
     );
 }
 
+/// An order whose total does not fit in 64-bit minor units is
+/// `InvalidArgument` and takes no stock: every line's price times quantity
+/// fits, their sum does not.
+pub async fn place_order_whose_total_overflows_is_invalid(store: Arc<dyn Store>) {
+    let price = i64::MAX / 4;
+    for sku in ["BIG-A", "BIG-B"] {
+        store
+            .create_product(NewProduct {
+                unit_price_minor: price,
+                ..new_product(sku, 10)
+            })
+            .await
+            .expect("create_product");
+    }
+    let err = expect_err!(
+        store
+            .place_order(new_order("big-1", &[("BIG-A", 3), ("BIG-B", 3)]))
+            .await,
+        StoreError::InvalidArgument(_),
+        "an order whose total overflows"
+    );
+    assert!(
+        err.to_string().contains("total"),
+        "the error says why: {err}"
+    );
+    assert_eq!(on_hand(&*store, "BIG-A").await, 10);
+    assert_eq!(on_hand(&*store, "BIG-B").await, 10);
+    assert!(
+        all_orders(&*store, &OrderFilter::default())
+            .await
+            .is_empty(),
+        "no order is recorded"
+    );
+    let placed = store
+        .place_order(new_order("big-1", &[("BIG-A", 3)]))
+        .await
+        .expect("the key was not claimed; one line fits");
+    assert_eq!(placed.order.total_minor(), 3 * price);
+}
+
 /// Two lines of one SKU together cannot take more than its stock: the order
 /// is refused (for lack of stock, or as invalid) and nothing moves.
 pub async fn place_order_with_duplicate_sku_lines_never_oversells(store: Arc<dyn Store>) {
