@@ -256,16 +256,16 @@ fn same_closures(closures: &[ClosedDays]) -> Vec<Vec<usize>> {
 /// `units` (1 / [`INIT_DAYS`] when none sold): where the demand
 /// probabilities start.
 fn initial_probability(units: &[f64], table: &DayTable, closed: &ClosedDays) -> f64 {
-    let open: Vec<f64> = (0..units.len())
+    let (open, demand) = (0..units.len())
         .filter(|&t| !closed.is_closed_at(table, t))
         .take(INIT_DAYS)
-        .map(|t| units[t])
-        .collect();
-    let demand_days = open.iter().filter(|&&u| u > 0.0).count();
-    if demand_days == 0 {
+        .fold((0usize, 0usize), |(open, demand), t| {
+            (open + 1, demand + usize::from(units[t] > 0.0))
+        });
+    if demand == 0 {
         1.0 / INIT_DAYS as f64
     } else {
-        demand_days as f64 / open.len() as f64
+        demand as f64 / open as f64
     }
 }
 
@@ -338,9 +338,9 @@ impl IntermittentModel {
             .collect()
     }
 
-    /// The models at the origins `group` (indices into `origins`, which
-    /// share the closures `closed`), from one pass over the days up to the
-    /// last of them.
+    /// The models at the origins `group` (ascending indices into the
+    /// ascending `origins`, which share the closures `closed`), from one
+    /// pass over the days up to the last of them.
     fn fit_group(
         units: &[f64],
         origins: &[usize],
@@ -348,15 +348,13 @@ impl IntermittentModel {
         table: &DayTable,
         closed: &ClosedDays,
     ) -> Vec<(usize, Self)> {
-        let mut ordered = group.to_vec();
-        ordered.sort_by_key(|&w| origins[w]);
-        let end = ordered.last().map_or(0, |&w| origins[w]);
+        let end = group.last().map_or(0, |&w| origins[w]);
         let p0 = initial_probability(&units[..end], table, closed);
         let mut states: Vec<State> = methods().into_iter().map(|m| State::new(m, p0)).collect();
         let (mut sum, mut days) = ([0.0f64; 7], [0.0f64; 7]);
         let mut open_units: Vec<f64> = Vec::with_capacity(end);
-        let mut models = Vec::with_capacity(ordered.len());
-        let mut next = ordered.iter().peekable();
+        let mut models = Vec::with_capacity(group.len());
+        let mut next = group.iter().peekable();
         for (t, &u) in units[..end].iter().enumerate() {
             while let Some(&w) = next.next_if(|&&w| origins[w] == t) {
                 models.push((

@@ -1,6 +1,9 @@
 use chrono::NaiveDate;
 use icc_analytics::{BacktestConfig, DailySeries, HolidayCalendar, SeedForecaster, SeedModel};
 use icc_store::DataWatermark;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, Poisson};
 
 use super::*;
 use crate::history::{SkuHistory, feature_values};
@@ -302,11 +305,12 @@ fn auto_picks_the_generating_family() {
             f.selection
         );
 
+        let mut counts = StdRng::seed_from_u64(seed);
         let units: Vec<f64> = (0..730)
             .map(|i| {
                 let weekly = [0.5, 0.6, 0.7, 0.9, 1.3, 2.0, 1.0][i % 7];
                 let level = 10.0 * 4f64.powf(i as f64 / 730.0);
-                poisson(&mut rng, level * weekly)
+                Poisson::new(level * weekly).unwrap().sample(&mut counts)
             })
             .collect();
         let f = auto(units);
@@ -317,18 +321,6 @@ fn auto_picks_the_generating_family() {
             f.selection
         );
     }
-}
-
-/// A Poisson draw with this mean (Knuth's method; means up to a few
-/// hundred).
-fn poisson(rng: &mut crate::synthetic::Rng, mean: f64) -> f64 {
-    let limit = (-mean).exp();
-    let (mut k, mut product) = (0.0, rng.uniform());
-    while product > limit {
-        k += 1.0;
-        product *= rng.uniform();
-    }
-    k
 }
 
 /// On stationary sparse demand the families are not apart: every
