@@ -20,6 +20,7 @@ use crate::forecast::{Fitted, ForecastError, Forecaster, check_horizon};
 use crate::intervals::{IntervalError, IntervalModel, Miss};
 use crate::metrics::{self, Accuracy, MetricsError, SEASON_DAYS};
 use crate::series::DailySeries;
+use crate::total_errors::TotalErrors;
 
 /// Most windows a backtest runs.
 pub const MAX_WINDOWS: usize = 52;
@@ -126,6 +127,11 @@ impl ModelBacktest {
     /// The intervals its errors give (see [`IntervalModel`]).
     pub fn interval_model(&self) -> Result<IntervalModel, IntervalError> {
         IntervalModel::from_misses(&self.misses_by_step(None))
+    }
+
+    /// The errors of its windows' running totals (see [`TotalErrors`]).
+    pub fn total_errors(&self) -> TotalErrors {
+        TotalErrors::from_windows(&self.windows)
     }
 }
 

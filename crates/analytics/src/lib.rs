@@ -22,6 +22,7 @@ pub mod reorder;
 pub mod ridge;
 pub mod seed;
 pub mod series;
+pub mod total_errors;
 pub mod weekday_shift;
 
 pub use backtest::{BacktestConfig, BacktestError, BacktestReport, backtest};
@@ -36,3 +37,4 @@ pub use regression_model::{RegressionConfig, RegressionForecaster, RegressionMod
 pub use reorder::{ReorderAdvice, ReorderError, ReorderPolicy, Urgency, advise};
 pub use seed::{SeedForecaster, SeedModel};
 pub use series::{DailySeries, Duplicates, SeriesError};
+pub use total_errors::{TotalErrors, total_unit};

@@ -2,13 +2,14 @@
 //!
 //! Policy: a continuous-review reorder point with a periodic top-up.
 //! - reorder point ROP = ceil(lead-time demand + safety stock), where
-//!   safety stock = z(service level) · sqrt(Σ σ_i²) over the lead time, σ_i
-//!   being the forecast error scale of day i (errors of different days are
-//!   treated as independent);
+//!   safety stock = z(service level) · σ_L, σ_L being the error scale of
+//!   the demand total over the L lead-time days (what the backtest missed
+//!   such totals by: [`crate::TotalErrors`], which counts a persistent
+//!   miss in full rather than as independent days);
 //! - when stock is at or below ROP, order up to the level that covers the
 //!   lead time plus one review period:
-//!   S = demand over L + R days + z · sqrt(Σ σ_i² over L + R days), and the
-//!   suggested quantity is ceil(S - on hand); otherwise order nothing.
+//!   S = demand over L + R days + z · σ_{L+R}, and the suggested quantity
+//!   is ceil(S - on hand); otherwise order nothing.
 
 use std::cmp::Reverse;
 
@@ -70,17 +71,17 @@ pub enum ReorderError {
         need: usize,
     },
     /// Error scales and forecast differ in length.
-    #[error("{forecast} forecast days but {error_scale} error scales")]
+    #[error("{forecast} forecast days but {total_scale} total error scales")]
     LengthMismatch {
         /// Forecast days.
         forecast: usize,
-        /// Error scales.
-        error_scale: usize,
+        /// Total error scales.
+        total_scale: usize,
     },
     /// A NaN, infinite or (for error scales) negative value.
     #[error("invalid {what} at day {index}")]
     InvalidValue {
-        /// `forecast` or `error scale`.
+        /// `forecast` or `total error scale`.
         what: &'static str,
         /// 0-based day.
         index: usize,
@@ -127,7 +128,7 @@ pub struct ReorderAdvice {
     pub policy: ReorderPolicy,
     /// Expected demand over the lead time.
     pub lead_time_demand: f64,
-    /// z · σ over the lead time.
+    /// z · σ_L, the error scale of the lead-time total.
     pub safety_stock: f64,
     /// ceil(lead_time_demand + safety_stock).
     pub reorder_point: i64,
@@ -152,16 +153,17 @@ impl ReorderAdvice {
 }
 
 /// Advice for stock `on_hand` now, given the daily demand `forecast` from
-/// `first_day` and each day's forecast error scale `error_scale` (e.g.
-/// [`crate::IntervalModel::error_scale`]).
+/// `first_day` and the error scale of its running totals, `total_scale`
+/// (element i for the demand summed over days 0..=i, e.g.
+/// [`crate::TotalErrors::scale`]).
 pub fn advise(
     on_hand: i64,
     first_day: NaiveDate,
     forecast: &[f64],
-    error_scale: &[f64],
+    total_scale: &[f64],
     policy: &ReorderPolicy,
 ) -> Result<ReorderAdvice, ReorderError> {
-    let z = validate(on_hand, forecast, error_scale, policy)?;
+    let z = validate(on_hand, forecast, total_scale, policy)?;
     let lead = policy.lead_time_days as usize;
     let cycle = lead + policy.review_period_days as usize;
     let demand: Vec<f64> = forecast.iter().map(|f| f.max(0.0)).collect();
@@ -180,10 +182,10 @@ pub fn advise(
     let stockout_index = projection.iter().position(|p| p.on_hand <= 0.0);
 
     let lead_time_demand: f64 = demand[..lead].iter().sum();
-    let safety_stock = z * variance_sum(&error_scale[..lead]).sqrt();
+    let total_error = |days: usize| days.checked_sub(1).map_or(0.0, |i| total_scale[i]);
+    let safety_stock = z * total_error(lead);
     let reorder_point = ceil(lead_time_demand + safety_stock);
-    let order_up_to =
-        demand[..cycle].iter().sum::<f64>() + z * variance_sum(&error_scale[..cycle]).sqrt();
+    let order_up_to = demand[..cycle].iter().sum::<f64>() + z * total_error(cycle);
 
     let urgency = if stockout_index.is_some_and(|i| i < lead) {
         Urgency::Critical
@@ -225,11 +227,29 @@ pub fn share_ahead(day: NaiveDate, now: DateTime<Utc>) -> f64 {
     (1.0 - gone).clamp(0.0, 1.0)
 }
 
+/// The daily `forecast` and its running totals' error scales `total_scale`
+/// when only `share` (in [0, 1]) of the first day is still ahead: that
+/// day's demand scales by `share`, and so does its variance (counts spread
+/// like Poisson), which every running total includes.
+pub fn only_share_of_first_day(forecast: &mut [f64], total_scale: &mut [f64], share: f64) {
+    let share = share.clamp(0.0, 1.0);
+    if let Some(first) = forecast.first_mut() {
+        *first *= share;
+    }
+    let Some(&first) = total_scale.first() else {
+        return;
+    };
+    let removed = (1.0 - share) * first * first;
+    for scale in total_scale {
+        *scale = (*scale * *scale - removed).max(0.0).sqrt();
+    }
+}
+
 /// Checks the inputs; returns z for the service level.
 fn validate(
     on_hand: i64,
     forecast: &[f64],
-    error_scale: &[f64],
+    total_scale: &[f64],
     policy: &ReorderPolicy,
 ) -> Result<f64, ReorderError> {
     let z = normal::inverse_cdf(policy.service_level)
@@ -243,10 +263,10 @@ fn validate(
     if on_hand < 0 {
         return Err(ReorderError::NegativeStock(on_hand));
     }
-    if forecast.len() != error_scale.len() {
+    if forecast.len() != total_scale.len() {
         return Err(ReorderError::LengthMismatch {
             forecast: forecast.len(),
-            error_scale: error_scale.len(),
+            total_scale: total_scale.len(),
         });
     }
     let need = (policy.lead_time_days as usize + policy.review_period_days as usize).max(1);
@@ -262,17 +282,13 @@ fn validate(
             index,
         });
     }
-    if let Some(index) = error_scale.iter().position(|s| !s.is_finite() || *s < 0.0) {
+    if let Some(index) = total_scale.iter().position(|s| !s.is_finite() || *s < 0.0) {
         return Err(ReorderError::InvalidValue {
-            what: "error scale",
+            what: "total error scale",
             index,
         });
     }
     Ok(z)
-}
-
-fn variance_sum(scales: &[f64]) -> f64 {
-    scales.iter().map(|s| s * s).sum()
 }
 
 /// Whole days the stock covers plus the covered fraction of the day it

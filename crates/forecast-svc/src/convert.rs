@@ -12,16 +12,17 @@ use crate::engine::{self, BacktestOutcome, Forecasted};
 use crate::models::ModelKind;
 
 /// What the store keeps for a forecast (the `body` of a `StoredForecast`):
-/// the forecast as served plus the per-step error scale that reorder
-/// advice needs for safety stock.
+/// the forecast as served plus the error scale of its running totals that
+/// reorder advice needs for safety stock.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct StoredBody {
     /// The forecast over the stored horizon.
     #[prost(message, optional, tag = "1")]
     pub forecast: Option<pb::Forecast>,
-    /// RMS backtest error of each step, one per point.
-    #[prost(double, repeated, tag = "2")]
-    pub error_scale: Vec<f64>,
+    /// Error scale of the demand total through each point, one per point.
+    /// (Tag 2 held per-day scales until forecast-svc/14.)
+    #[prost(double, repeated, tag = "3")]
+    pub total_error_scale: Vec<f64>,
 }
 
 /// The protobuf forecast of a computed one.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use icc_analytics::HolidayCalendar;
-use icc_analytics::reorder::{ReorderPolicy, advise, share_ahead};
+use icc_analytics::reorder::{ReorderPolicy, advise, only_share_of_first_day, share_ahead};
 use icc_proto::date_from_proto;
 use icc_proto::v1 as pb;
 use icc_store::{
@@ -26,7 +26,7 @@ use crate::models::{ModelChoice, ModelKind};
 /// Version of the forecasting code. A stored forecast made by another
 /// version is recomputed: change it whenever a model, the selection or
 /// the intervals change what a forecast would be.
-pub const MODEL_VERSION: &str = "forecast-svc/13";
+pub const MODEL_VERSION: &str = "forecast-svc/14";
 
 /// Fewest days computed and stored, so that the usual requests (a week,
 /// four weeks, reorder advice) share one stored forecast.
@@ -125,8 +125,8 @@ pub struct Served {
     pub forecast: pb::Forecast,
     /// True when the stored forecast was returned.
     pub reused: bool,
-    /// RMS backtest error per point.
-    pub error_scale: Vec<f64>,
+    /// Error scale of the running total through each point.
+    pub total_error_scale: Vec<f64>,
 }
 
 /// Whether a stored forecast may be returned for a request: made by this
@@ -265,7 +265,7 @@ impl ForecastCore {
         );
         let body = StoredBody {
             forecast: Some(forecast.clone()),
-            error_scale: computed.error_scale.clone(),
+            total_error_scale: computed.total_error_scale.clone(),
         };
         let stored = StoredForecast {
             sku: sku.to_owned(),
@@ -284,10 +284,10 @@ impl ForecastCore {
         let mut served = Served {
             forecast,
             reused: false,
-            error_scale: computed.error_scale,
+            total_error_scale: computed.total_error_scale,
         };
         served.forecast.points.truncate(horizon);
-        served.error_scale.truncate(horizon);
+        served.total_error_scale.truncate(horizon);
         Ok(served)
     }
 
@@ -332,7 +332,7 @@ impl ForecastCore {
             .and_then(|d| date_from_proto(d).ok())
             .ok_or_else(|| Error::Internal(format!("forecast of {} has no dates", product.sku)))?;
         let mut values: Vec<f64> = forecast.points.iter().map(|p| p.value).collect();
-        let mut error_scale = served.error_scale.clone();
+        let mut total_scale = served.total_error_scale.clone();
         // Stock on hand already reflects what today has sold so far. (A
         // history that stops before yesterday is projected as it is.)
         let now = chrono::Utc::now();
@@ -341,15 +341,12 @@ impl ForecastCore {
         } else {
             1.0
         };
-        if let (Some(demand), Some(scale)) = (values.first_mut(), error_scale.first_mut()) {
-            *demand *= share;
-            *scale *= share.sqrt();
-        }
+        only_share_of_first_day(&mut values, &mut total_scale, share);
         let advice = advise(
             product.on_hand.max(0),
             first_day,
             &values,
-            &error_scale,
+            &total_scale,
             &policy,
         )
         .map_err(|e| Error::Internal(format!("reorder advice for {}: {e}", product.sku)))?;
@@ -444,16 +441,16 @@ impl Drop for Flight<'_> {
 
 fn served_from(body: StoredBody, horizon: usize) -> Option<Served> {
     let mut forecast = body.forecast?;
-    if forecast.points.len() < horizon || body.error_scale.len() < horizon {
+    if forecast.points.len() < horizon || body.total_error_scale.len() < horizon {
         return None;
     }
     forecast.points.truncate(horizon);
-    let mut error_scale = body.error_scale;
-    error_scale.truncate(horizon);
+    let mut total_error_scale = body.total_error_scale;
+    total_error_scale.truncate(horizon);
     Some(Served {
         forecast,
         reused: true,
-        error_scale,
+        total_error_scale,
     })
 }
 

@@ -67,8 +67,10 @@ pub struct Forecasted {
     pub points: Vec<ForecastPoint>,
     /// 80% and 95% intervals, one per point.
     pub intervals: Vec<Interval>,
-    /// RMS backtest error per step, one per point (for safety stock).
-    pub error_scale: Vec<f64>,
+    /// Error scale of the running total, one per point: element i for the
+    /// demand summed over points 0..=i ([`icc_analytics::TotalErrors`]),
+    /// for safety stock.
+    pub total_error_scale: Vec<f64>,
     /// R-squared of the fit for regression models, else 0.
     pub r_squared: f64,
     /// When AUTO chose: the chosen model, then the runner-up.
@@ -136,7 +138,9 @@ pub fn forecast(
     Ok(Forecasted {
         model,
         intervals: intervals.apply(&values),
-        error_scale: intervals.error_scale(&values),
+        total_error_scale: run
+            .total_errors()
+            .scale(&values, &intervals.error_scale(&values)),
         points,
         r_squared,
         selection,

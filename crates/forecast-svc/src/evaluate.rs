@@ -14,7 +14,11 @@
 //! Per series: MAE, RMSE, sMAPE (percent, a point scoring 0 when actual
 //! and forecast are both 0), MASE (scaled by the in-sample mean absolute
 //! 7-day seasonal-naive error of the training part; undefined when that
-//! is 0) and the share of scored days inside the 80% and 95% intervals.
+//! is 0), the share of scored days inside the 80% and 95% intervals, and
+//! whether the demand of the first `lead_time` held-out days stayed within
+//! the reorder point reorder advice would have set for a 95% service level
+//! (its safety stock beside it): the share of series where it did is the
+//! service level the advice achieves.
 //! Each model's figure is the mean over series (MASE over the series where
 //! it is defined, with its median and that count beside it). The measures
 //! are icc-analytics' `metrics`, the same code as the Backtest RPC.
@@ -29,7 +33,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use icc_analytics::metrics;
+use icc_analytics::reorder::{ReorderAdvice, ReorderPolicy, advise};
 use icc_analytics::{DailySeries, HolidayCalendar, Interval};
 use icc_store::DataWatermark;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -80,7 +86,14 @@ pub struct EvaluateArgs {
     /// Threads; 0 means one per core.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Lead time of the reorder point whose achieved service level is
+    /// measured, 1..=min(horizon, holdout) days.
+    #[arg(long, default_value_t = 7)]
+    pub lead_time: usize,
 }
+
+/// The service level the reorder points are set for.
+pub const REORDER_SERVICE_LEVEL: f64 = 0.95;
 
 /// One series' scores for one model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -97,6 +110,11 @@ pub struct SeriesScore {
     pub coverage_80: f64,
     /// Share of scored days inside the 95% interval.
     pub coverage_95: f64,
+    /// Whether the demand over the lead time stayed within the reorder
+    /// point set for [`REORDER_SERVICE_LEVEL`].
+    pub within_reorder_point: bool,
+    /// That reorder point's safety stock, units.
+    pub safety_stock: f64,
 }
 
 /// A model's results over the panel: means over series.
@@ -118,6 +136,11 @@ pub struct ModelSummary {
     pub coverage_80: f64,
     /// Mean share inside the 95% intervals.
     pub coverage_95: f64,
+    /// Share of series whose lead-time demand stayed within the reorder
+    /// point set for a 95% service level: the service level achieved.
+    pub reorder_service_95: f64,
+    /// Mean safety stock of those reorder points, units.
+    pub safety_stock: f64,
     /// Wall time of the model over the whole panel, seconds.
     pub seconds: f64,
 }
@@ -131,6 +154,8 @@ pub struct Report {
     pub horizon: usize,
     /// Days held out.
     pub holdout: usize,
+    /// Lead time of the reorder points, days.
+    pub lead_time: usize,
     /// Per model, in the order asked.
     pub models: ordered_map::OrderedMap<ModelSummary>,
 }
@@ -199,20 +224,24 @@ pub fn parse_models(names: Option<&[String]>) -> anyhow::Result<Vec<ModelChoice>
     Ok(models)
 }
 
-/// Checks horizon and holdout.
-pub fn check_flags(horizon: usize, holdout: usize) -> anyhow::Result<()> {
+/// Checks horizon, holdout and lead time.
+pub fn check_flags(horizon: usize, holdout: usize, lead_time: usize) -> anyhow::Result<()> {
     if horizon == 0 || horizon > MAX_HORIZON_DAYS {
         bail!("--horizon: must be between 1 and {MAX_HORIZON_DAYS}, got {horizon}");
     }
     if holdout == 0 || holdout > MAX_HOLDOUT_DAYS {
         bail!("--holdout: must be between 1 and {MAX_HOLDOUT_DAYS}, got {holdout}");
     }
+    let scored = horizon.min(holdout);
+    if lead_time == 0 || lead_time > scored {
+        bail!("--lead-time: must be between 1 and the {scored} scored days, got {lead_time}");
+    }
     Ok(())
 }
 
 /// Runs the command: reads, evaluates, prints the table, writes JSON.
 pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
-    check_flags(args.horizon, args.holdout)?;
+    check_flags(args.horizon, args.holdout, args.lead_time)?;
     let models = parse_models(args.models.as_deref())?;
     let calendar = match &args.holidays {
         None => HolidayCalendar::builtin(),
@@ -252,8 +281,11 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
         evaluate(
             &panel.series,
             &models,
-            args.horizon,
-            args.holdout,
+            Split {
+                horizon: args.horizon,
+                holdout: args.holdout,
+                lead_time: args.lead_time,
+            },
             &calendar,
             &progress,
         )
@@ -291,6 +323,8 @@ fn write_series_csv(path: &std::path::Path, outcomes: &[SeriesOutcome]) -> anyho
         "mase",
         "coverage_80",
         "coverage_95",
+        "within_reorder_point",
+        "safety_stock",
     ])?;
     for o in outcomes {
         let s = &o.score;
@@ -305,6 +339,8 @@ fn write_series_csv(path: &std::path::Path, outcomes: &[SeriesOutcome]) -> anyho
             &mase,
             &s.coverage_80.to_string(),
             &s.coverage_95.to_string(),
+            &s.within_reorder_point.to_string(),
+            &s.safety_stock.to_string(),
         ])?;
     }
     out.flush()?;
@@ -329,16 +365,26 @@ type ModelRun = (
     f64,
 );
 
+/// What is held out, forecast and scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Days forecast.
+    pub horizon: usize,
+    /// Days held out at the end of every series.
+    pub holdout: usize,
+    /// Lead time of the reorder points, at most min(horizon, holdout).
+    pub lead_time: usize,
+}
+
 /// Evaluates `models` on `series` (on the current rayon pool).
 pub fn evaluate(
     series: &[(String, DailySeries)],
     models: &[ModelChoice],
-    horizon: usize,
-    holdout: usize,
+    split: Split,
     calendar: &HolidayCalendar,
     progress: &ProgressBar,
 ) -> Evaluation {
-    let (usable, mut skipped) = with_training_days(series, holdout);
+    let (usable, mut skipped) = with_training_days(series, split.holdout);
     let calendar = Arc::new(calendar.clone());
     let mut per_model: Vec<ModelRun> = Vec::new();
     for &choice in models {
@@ -347,7 +393,7 @@ pub fn evaluate(
         let scores: Vec<Result<(ModelKind, SeriesScore), String>> = usable
             .par_iter()
             .map(|(name, s)| {
-                let r = evaluate_series(name, s, choice, horizon, holdout, &calendar);
+                let r = evaluate_series(name, s, choice, split, &calendar);
                 progress.inc(1);
                 r
             })
@@ -379,8 +425,9 @@ pub fn evaluate(
     Evaluation {
         report: Report {
             n_series: keep.iter().filter(|k| **k).count(),
-            horizon,
-            holdout,
+            horizon: split.horizon,
+            holdout: split.holdout,
+            lead_time: split.lead_time,
             models: summaries,
         },
         per_series,
@@ -438,23 +485,39 @@ pub fn evaluate_series(
     name: &str,
     series: &DailySeries,
     choice: ModelChoice,
-    horizon: usize,
-    holdout: usize,
+    split: Split,
     calendar: &HolidayCalendar,
 ) -> Result<(ModelKind, SeriesScore), String> {
+    let Split {
+        horizon,
+        holdout,
+        lead_time,
+    } = split;
     let forecasted = holdout_forecast(name, series, choice, horizon, holdout, calendar)?;
     let train_days = series.len() - holdout;
     let k = horizon.min(holdout);
     let actual = &series.units()[train_days..train_days + k];
     let forecast: Vec<f64> = forecasted.points[..k].iter().map(|p| p.value).collect();
-    score(
+    let scored = Scored {
         actual,
-        &forecast,
-        &forecasted.intervals[..k],
-        &series.units()[..train_days],
-    )
-    .map(|score| (forecasted.model, score))
-    .map_err(|e| e.to_string())
+        forecast: &forecast,
+        intervals: &forecasted.intervals[..k],
+        total_error_scale: &forecasted.total_error_scale[..k],
+    };
+    score(&scored, &series.units()[..train_days], lead_time).map(|score| (forecasted.model, score))
+}
+
+/// What a series' scored days were, and what was forecast for them.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored<'a> {
+    /// Actual units per scored day.
+    pub actual: &'a [f64],
+    /// The forecast of each.
+    pub forecast: &'a [f64],
+    /// Its intervals.
+    pub intervals: &'a [Interval],
+    /// The error scale of its running totals.
+    pub total_error_scale: &'a [f64],
 }
 
 /// The forecast (with intervals) made from `series` minus its last
@@ -521,15 +584,23 @@ fn training_history(
     }
 }
 
-/// One series' scores from its scored actuals, forecasts and intervals and
-/// its training part (for the MASE scale).
+/// One series' scores from its scored days, its training part (for the
+/// MASE scale) and the lead time of the reorder point (at most the scored
+/// days).
 pub fn score(
-    actual: &[f64],
-    forecast: &[f64],
-    intervals: &[Interval],
+    scored: &Scored<'_>,
     training: &[f64],
-) -> Result<SeriesScore, metrics::MetricsError> {
-    let accuracy = metrics::accuracy(actual, forecast, training)?;
+    lead_time: usize,
+) -> Result<SeriesScore, String> {
+    let Scored {
+        actual,
+        forecast,
+        intervals,
+        total_error_scale,
+    } = *scored;
+    let accuracy = metrics::accuracy(actual, forecast, training).map_err(|e| e.to_string())?;
+    let lead = lead_time.min(actual.len());
+    let advice = reorder_point(&forecast[..lead], &total_error_scale[..lead])?;
     let share = |hit: &dyn Fn(&Interval, f64) -> bool| {
         let hits = intervals
             .iter()
@@ -545,7 +616,23 @@ pub fn score(
         mase: accuracy.mase,
         coverage_80: share(&|i, a| i.covers_80(a)),
         coverage_95: share(&|i, a| i.covers_95(a)),
+        within_reorder_point: actual[..lead].iter().sum::<f64>() <= advice.reorder_point as f64,
+        safety_stock: advice.safety_stock,
     })
+}
+
+/// The service's reorder point for a lead time of `forecast.len()` days
+/// and a 95% service level (no review period: only the reorder point and
+/// its safety stock are read).
+fn reorder_point(forecast: &[f64], total_scale: &[f64]) -> Result<ReorderAdvice, String> {
+    let policy = ReorderPolicy {
+        lead_time_days: u32::try_from(forecast.len()).map_err(|e| e.to_string())?,
+        service_level: REORDER_SERVICE_LEVEL,
+        review_period_days: 0,
+    };
+    // Stock on hand and dates do not enter the reorder point.
+    advise(0, NaiveDate::MIN, forecast, total_scale, &policy)
+        .map_err(|e| format!("reorder point: {e}"))
 }
 
 /// Means over series; MASE over the series where it is defined.
@@ -576,6 +663,8 @@ pub fn summarise(scores: &[SeriesScore], seconds: f64) -> ModelSummary {
         mase_n_series: n,
         coverage_80: mean(&|s| s.coverage_80),
         coverage_95: mean(&|s| s.coverage_95),
+        reorder_service_95: mean(&|s| f64::from(u8::from(s.within_reorder_point))),
+        safety_stock: mean(&|s| s.safety_stock),
         seconds,
     }
 }
@@ -583,20 +672,33 @@ pub fn summarise(scores: &[SeriesScore], seconds: f64) -> ModelSummary {
 /// The table printed on stdout.
 pub fn table(report: &Report) -> String {
     let mut out = format!(
-        "{} series, horizon {}, holdout {} (scored days: {})\n",
+        "{} series, horizon {}, holdout {} (scored days: {}); svc95: share of series \
+         whose {}-day demand stayed within a 95% reorder point, safety: its mean safety stock\n",
         report.n_series,
         report.horizon,
         report.holdout,
-        report.horizon.min(report.holdout)
+        report.horizon.min(report.holdout),
+        report.lead_time
     );
     out.push_str(&format!(
-        "{:<16} {:>9} {:>9} {:>8} {:>7} {:>9} {:>7} {:>7} {:>7} {:>9}\n",
-        "model", "MAE", "RMSE", "sMAPE%", "MASE", "MASE med", "n MASE", "cov80", "cov95", "seconds"
+        "{:<16} {:>9} {:>9} {:>8} {:>7} {:>9} {:>7} {:>7} {:>7} {:>7} {:>8} {:>9}\n",
+        "model",
+        "MAE",
+        "RMSE",
+        "sMAPE%",
+        "MASE",
+        "MASE med",
+        "n MASE",
+        "cov80",
+        "cov95",
+        "svc95",
+        "safety",
+        "seconds"
     ));
     let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.4}"));
     for (name, m) in report.models.iter() {
         out.push_str(&format!(
-            "{:<16} {:>9.4} {:>9.4} {:>8.3} {:>7} {:>9} {:>7} {:>7.3} {:>7.3} {:>9.2}\n",
+            "{:<16} {:>9.4} {:>9.4} {:>8.3} {:>7} {:>9} {:>7} {:>7.3} {:>7.3} {:>7.3} {:>8.2} {:>9.2}\n",
             name,
             m.mae,
             m.rmse,
@@ -606,6 +708,8 @@ pub fn table(report: &Report) -> String {
             m.mase_n_series,
             m.coverage_80,
             m.coverage_95,
+            m.reorder_service_95,
+            m.safety_stock,
             m.seconds
         ));
     }

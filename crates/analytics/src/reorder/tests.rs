@@ -6,6 +6,12 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 const Z_975: f64 = 1.959_963_984_540_054;
 
+/// Running-total error scales of `days` days whose errors, σ each, are
+/// independent: σ·√(i + 1).
+fn independent(sigma: f64, days: usize) -> Vec<f64> {
+    (1..=days).map(|n| sigma * (n as f64).sqrt()).collect()
+}
+
 fn policy(lead: u32, service: f64, review: u32) -> ReorderPolicy {
     ReorderPolicy {
         lead_time_days: lead,
@@ -38,12 +44,12 @@ fn safety_stock_and_a_reorder_point_ahead_is_soon() {
         100,
         d(2024, 6, 1),
         &[10.0; 14],
-        &[2.0; 14],
+        &independent(2.0, 14),
         &policy(4, 0.975, 7),
     )
     .unwrap();
     assert_eq!(advice.lead_time_demand, 40.0);
-    // σ over the lead time = sqrt(4 · 2²) = 4.
+    // σ of the lead-time total = 2 · √4 = 4.
     assert!((advice.safety_stock - 4.0 * Z_975).abs() < 1e-12);
     assert_eq!(advice.reorder_point, 48); // ceil(40 + 7.84)
     // Stock 40 at the end of day 6 (index 5) is the first at or below 48.
@@ -51,8 +57,20 @@ fn safety_stock_and_a_reorder_point_ahead_is_soon() {
     assert_eq!(advice.suggested_order_quantity, 0);
     assert_eq!(advice.stockout_date, Some(d(2024, 6, 10)));
     assert_eq!(advice.days_of_cover, 10.0);
-    // Up to: 11 days × 10 + z · sqrt(11 · 4).
+    // Up to: 11 days × 10 + z · 2 · √11.
     assert!((advice.order_up_to - (110.0 + Z_975 * 44f64.sqrt())).abs() < 1e-12);
+}
+
+#[test]
+fn safety_stock_is_the_error_scale_of_the_lead_time_total() {
+    // A miss that persists: the total over n days is off by n, not √n.
+    let persistent: Vec<f64> = (1..=14).map(f64::from).collect();
+    let p = policy(4, 0.975, 7);
+    let advice = advise(100, d(2024, 6, 1), &[10.0; 14], &persistent, &p).unwrap();
+    assert!((advice.safety_stock - 4.0 * Z_975).abs() < 1e-12);
+    assert!((advice.order_up_to - (110.0 + 11.0 * Z_975)).abs() < 1e-12);
+    let steadier = advise(100, d(2024, 6, 1), &[10.0; 14], &independent(1.0, 14), &p).unwrap();
+    assert!((steadier.safety_stock - 2.0 * Z_975).abs() < 1e-12);
 }
 
 #[test]
@@ -63,7 +81,7 @@ fn at_the_reorder_point_is_now() {
         48,
         d(2024, 6, 1),
         &[10.0; 14],
-        &[2.0; 14],
+        &independent(2.0, 14),
         &policy(4, 0.975, 7),
     )
     .unwrap();
@@ -80,7 +98,7 @@ fn plenty_of_stock_is_ok() {
         1000,
         d(2024, 6, 1),
         &[10.0; 14],
-        &[2.0; 14],
+        &independent(2.0, 14),
         &policy(4, 0.975, 7),
     )
     .unwrap();
@@ -185,7 +203,7 @@ fn validation() {
     assert_eq!(
         advise(1, day, &f, &bad, &policy(1, 0.9, 1)),
         Err(ReorderError::InvalidValue {
-            what: "error scale",
+            what: "total error scale",
             index: 3
         })
     );
@@ -199,7 +217,7 @@ fn most_urgent_first_then_earliest_stockout() {
     let day = d(2024, 6, 1);
     let p = policy(4, 0.975, 7);
     let f = [10.0; 14];
-    let s = [2.0; 14];
+    let s = independent(2.0, 14);
     let mut list = [
         ("ok", advise(1000, day, &f, &s, &p).unwrap()),
         ("soon-late", advise(120, day, &f, &s, &p).unwrap()),
@@ -233,4 +251,22 @@ fn the_share_of_a_day_ahead_runs_from_one_to_zero() {
         .unwrap()
         .and_utc();
     assert_eq!(share_ahead(day, tomorrow), 0.0, "over");
+}
+
+#[test]
+fn only_the_rest_of_today_counts() {
+    // Day errors of σ = 2 and 1, independent: totals √4 and √5.
+    let mut forecast = [8.0, 3.0];
+    let mut totals = [2.0, 5f64.sqrt()];
+    only_share_of_first_day(&mut forecast, &mut totals, 0.25);
+    assert_eq!(forecast, [2.0, 3.0]);
+    // Today's variance 4 falls to 1; both totals lose 3.
+    assert!((totals[0] - 1.0).abs() < 1e-12, "{totals:?}");
+    assert!((totals[1] - 2f64.sqrt()).abs() < 1e-12, "{totals:?}");
+
+    let mut all = [8.0, 3.0];
+    let mut unchanged = [2.0, 3.0];
+    only_share_of_first_day(&mut all, &mut unchanged, 1.0);
+    assert_eq!((all, unchanged), ([8.0, 3.0], [2.0, 3.0]));
+    only_share_of_first_day(&mut [], &mut [], 0.5);
 }

@@ -44,13 +44,13 @@ fn stored_bodies_round_trip_and_truncate() {
             points: vec![pb::ForecastPoint::default(); 5],
             ..Default::default()
         }),
-        error_scale: vec![1.0, 2.0, 3.0, 4.0, 5.0],
+        total_error_scale: vec![1.0, 2.0, 3.0, 4.0, 5.0],
     };
     let decoded = StoredBody::decode(body.encode_to_vec().as_slice()).unwrap();
     assert_eq!(decoded, body);
     let served = served_from(decoded.clone(), 3).unwrap();
     assert!(served.reused);
     assert_eq!(served.forecast.points.len(), 3);
-    assert_eq!(served.error_scale, vec![1.0, 2.0, 3.0]);
+    assert_eq!(served.total_error_scale, vec![1.0, 2.0, 3.0]);
     assert!(served_from(decoded, 6).is_none(), "too short to serve");
 }

@@ -51,6 +51,7 @@ fn run_on(text: &str, gzip: bool, models: &str) -> serde_json::Value {
         series_out: None,
         holidays: None,
         threads: 2,
+        lead_time: 2,
     };
     run(&args).unwrap();
     serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
@@ -84,6 +85,11 @@ fn close(got: &serde_json::Value, want: f64) {
 /// [23.45, 27.78] around 16, [24.67, 29.12] around 17, covering none of
 /// 22, 23 and 30 (errors that do not grow with the level, as they do in
 /// sales, are what this toy series has).
+///
+/// Reorder points (95%) over a 2-day lead time: A forecast 10 with no
+/// backtest error, and 12 sold: out. B's running totals over 2 days missed
+/// by 3 in both windows, against totals of 22 and 36 (units √24 and √38);
+/// naive forecasts a total of 42 (unit √44), seasonal-naive 31 (√33).
 #[test]
 fn metrics_on_a_tiny_csv_equal_hand_computation() {
     let json = run_on(&csv_text(&tiny_panel()), true, "naive,seasonal_naive");
@@ -122,6 +128,21 @@ fn metrics_on_a_tiny_csv_equal_hand_computation() {
     close(&naive["coverage_80"], (2.0 / 3.0 + 1.0 / 3.0) / 2.0);
     close(&naive["coverage_95"], (2.0 / 3.0 + 1.0 / 3.0) / 2.0);
     assert!(naive["seconds"].as_f64().unwrap() >= 0.0);
+    assert_eq!(json["lead_time"], 2);
+    let z = icc_analytics::normal::inverse_cdf(0.95).unwrap();
+    // B: the measured 2-day scale is below two independent days' (the
+    // floor), each √22 · the RMS of the six pooled scaled errors.
+    let measured = ((9.0 / 24.0 + 9.0 / 38.0) / 2.0f64).sqrt() * 44f64.sqrt();
+    let daily_rms = ((14.0 / 12.0 + 14.0 / 19.0) / 6.0f64).sqrt();
+    let floor = (2.0 * 22.0f64).sqrt() * daily_rms;
+    assert!(floor > measured);
+    let safety_b = z * floor;
+    assert!(
+        42.0 + safety_b <= 45.0 + 4.0 && 42.0 + safety_b > 45.0,
+        "ROP 49, 45 sold"
+    );
+    close(&naive["reorder_service_95"], 0.5);
+    close(&naive["safety_stock"], safety_b / 2.0);
 
     let seasonal = &json["models"]["seasonal_naive"];
     let mae_b = (7.0 + 7.0 + 13.0) / 3.0;
@@ -133,6 +154,17 @@ fn metrics_on_a_tiny_csv_equal_hand_computation() {
     close(&seasonal["mase"], mae_b / 7.0);
     close(&seasonal["coverage_80"], (2.0 / 3.0 + 0.0) / 2.0);
     close(&seasonal["coverage_95"], (2.0 / 3.0 + 0.0) / 2.0);
+    // B: totals missed by 7 and 14 against 5, 11 and 12, 25; the measured
+    // scale is above the floor here.
+    let measured = ((196.0 / 13.0 + 196.0 / 27.0) / 2.0f64).sqrt() * 33f64.sqrt();
+    let pooled: f64 = [6.0, 7.0, 8.0, 13.0, 14.0, 15.0]
+        .iter()
+        .map(|u| 49.0 / u)
+        .sum();
+    assert!(measured > 33f64.sqrt() * (pooled / 6.0).sqrt());
+    assert!(31.0 + z * measured >= 45.0, "B's 45 sold are within");
+    close(&seasonal["reorder_service_95"], 0.5);
+    close(&seasonal["safety_stock"], z * measured / 2.0);
 
     // The same file uncompressed gives the same numbers.
     let plain = run_on(&csv_text(&tiny_panel()), false, "naive,seasonal_naive");
@@ -154,13 +186,13 @@ fn smape_counts_zero_when_actual_and_forecast_are_both_zero() {
         4
     ];
     let training = [0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 1.0, 0.0];
-    let s = score(
-        &[0.0, 0.0, 2.0, 3.0],
-        &[0.0, 1.0, 1.0, 0.0],
-        &intervals,
-        &training,
-    )
-    .unwrap();
+    let scored = Scored {
+        actual: &[0.0, 0.0, 2.0, 3.0],
+        forecast: &[0.0, 1.0, 1.0, 0.0],
+        intervals: &intervals,
+        total_error_scale: &[0.0; 4],
+    };
+    let s = score(&scored, &training, 4).unwrap();
     // Points: 0 (both zero), 200, 200/3, 200.
     assert!((s.smape - (200.0 + 200.0 / 3.0 + 200.0) / 4.0).abs() < 1e-12);
     // Errors 0, 1, 1, 3.
@@ -170,13 +202,19 @@ fn smape_counts_zero_when_actual_and_forecast_are_both_zero() {
     assert_eq!(s.mase, None);
     // 80%: 0, 0, (2 > 1 out), (3 out) -> 2 of 4; 95%: 0, 0, 2, (3 out).
     assert_eq!((s.coverage_80, s.coverage_95), (0.5, 0.75));
-    let s = score(
-        &[2.0],
-        &[1.0],
-        &intervals[..1],
-        &[1.0; 7].iter().chain(&[3.0]).copied().collect::<Vec<_>>(),
-    )
-    .unwrap();
+    // Reorder point ceil(2 + 0): 5 sold over the 4 days is not within.
+    assert_eq!((s.within_reorder_point, s.safety_stock), (false, 0.0));
+    let scored = Scored {
+        actual: &[2.0],
+        forecast: &[1.0],
+        intervals: &intervals[..1],
+        total_error_scale: &[1.0],
+    };
+    let training: Vec<f64> = [1.0; 7].iter().chain(&[3.0]).copied().collect();
+    let s = score(&scored, &training, 1).unwrap();
+    // Safety stock z · 1, reorder point ceil(1 + 1.64) = 3: 2 sold is within.
+    let z = icc_analytics::normal::inverse_cdf(0.95).unwrap();
+    assert_eq!((s.within_reorder_point, s.safety_stock), (true, z));
     // Scale |3 - 1| = 2, error 1.
     assert_eq!(s.mase, Some(0.5));
 }
@@ -190,9 +228,12 @@ fn summary_takes_mase_median_and_count_over_defined_series() {
         mase,
         coverage_80: 0.5,
         coverage_95: 1.0,
+        within_reorder_point: mase.is_some(),
+        safety_stock: 2.0,
     };
     let m = summarise(&[s(Some(1.0)), s(None), s(Some(4.0)), s(Some(2.0))], 1.5);
     assert_eq!(m.mase, Some(7.0 / 3.0));
+    assert_eq!((m.reorder_service_95, m.safety_stock), (0.75, 2.0));
     assert_eq!(m.mase_median, Some(2.0));
     assert_eq!(m.mase_n_series, 3);
     let m = summarise(&[s(Some(1.0)), s(Some(4.0))], 0.0);
@@ -283,13 +324,21 @@ fn interleaved_series_and_gaps_are_read() {
 
 #[test]
 fn flags_and_model_names_are_checked() {
-    assert!(check_flags(28, 28).is_ok());
-    let e = check_flags(0, 28).unwrap_err().to_string();
+    assert!(check_flags(28, 28, 7).is_ok());
+    let e = check_flags(0, 28, 7).unwrap_err().to_string();
     assert!(e.starts_with("--horizon") && e.contains("got 0"), "{e}");
-    let e = check_flags(366, 28).unwrap_err().to_string();
+    let e = check_flags(366, 28, 7).unwrap_err().to_string();
     assert!(e.starts_with("--horizon"), "{e}");
-    let e = check_flags(28, 0).unwrap_err().to_string();
+    let e = check_flags(28, 0, 7).unwrap_err().to_string();
     assert!(e.starts_with("--holdout"), "{e}");
+    assert!(check_flags(28, 14, 14).is_ok());
+    let e = check_flags(28, 14, 15).unwrap_err().to_string();
+    assert!(
+        e.starts_with("--lead-time") && e.contains("14 scored days"),
+        "{e}"
+    );
+    let e = check_flags(28, 28, 0).unwrap_err().to_string();
+    assert!(e.starts_with("--lead-time"), "{e}");
 
     let names = |s: &str| s.split(',').map(String::from).collect::<Vec<_>>();
     let m = parse_models(Some(&names("auto,naive,auto"))).unwrap();
@@ -327,13 +376,17 @@ fn series_out_writes_each_series_scores_and_the_model_that_forecast_it() {
         series_out: Some(rows.clone()),
         holidays: None,
         threads: 1,
+        lead_time: 2,
     };
     run(&args).unwrap();
     let text = std::fs::read_to_string(rows).unwrap();
     let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(
         text.lines().next(),
-        Some("series,model,chosen,mae,rmse,smape,mase,coverage_80,coverage_95")
+        Some(
+            "series,model,chosen,mae,rmse,smape,mase,coverage_80,coverage_95,\
+             within_reorder_point,safety_stock"
+        )
     );
     assert_eq!(lines.len(), 1 + 2 * 2, "{text}");
     let num = |v: &str| v.parse::<f64>().unwrap();
@@ -342,10 +395,19 @@ fn series_out_writes_each_series_scores_and_the_model_that_forecast_it() {
     near(lines[1][3], 2.0 / 3.0);
     near(lines[1][4], (4.0f64 / 3.0).sqrt());
     assert_eq!(lines[1][6], "", "A has no MASE scale");
+    assert_eq!(
+        lines[1][9..],
+        ["false", "0"],
+        "A sold 12 over a reorder point of 10"
+    );
     assert_eq!(lines[2][..3], ["B", "naive", "naive"]);
     near(lines[2][3], 4.0);
     near(lines[2][4], (86.0f64 / 3.0).sqrt());
     near(lines[2][6], 4.0 / 7.0);
+    assert_eq!(
+        lines[2][9], "true",
+        "B sold 45 within a reorder point of 49"
+    );
     for (row, series) in lines[3..].iter().zip(["A", "B"]) {
         assert_eq!(row[..2], [series, "auto"]);
         assert!(
@@ -365,8 +427,11 @@ fn a_series_shorter_than_the_holdout_is_skipped_and_the_rest_evaluated() {
     let e = evaluate(
         &p.series,
         &[ModelChoice::Model(ModelKind::Naive)],
-        3,
-        3,
+        Split {
+            horizon: 3,
+            holdout: 3,
+            lead_time: 3,
+        },
         &HolidayCalendar::empty(),
         &ProgressBar::hidden(),
     );
@@ -432,8 +497,11 @@ fn constant_all_zero_and_short_series_do_not_panic() {
     let e = evaluate(
         &p.series,
         &models,
-        28,
-        1,
+        Split {
+            horizon: 28,
+            holdout: 1,
+            lead_time: 1,
+        },
         &HolidayCalendar::builtin(),
         &ProgressBar::hidden(),
     );
@@ -471,6 +539,7 @@ mod leakage {
                     (Ok(a), Ok(b)) => {
                         prop_assert_eq!(a.points, b.points);
                         prop_assert_eq!(a.intervals, b.intervals);
+                        prop_assert_eq!(a.total_error_scale, b.total_error_scale);
                         prop_assert_eq!(a.selection, b.selection);
                     }
                     (Err(a), Err(b)) => prop_assert_eq!(a, b),
