@@ -672,8 +672,9 @@ pub fn summarise(scores: &[SeriesScore], seconds: f64) -> ModelSummary {
 /// The table printed on stdout.
 pub fn table(report: &Report) -> String {
     let mut out = format!(
-        "{} series, horizon {}, holdout {} (scored days: {}); svc95: share of series \
-         whose {}-day demand stayed within a 95% reorder point, safety: its mean safety stock\n",
+        "{} series, horizon {}, holdout {} (scored days: {})\n\
+         svc95: share of series whose {}-day demand stayed within the reorder point \
+         set for 95%; safety: its mean safety stock\n",
         report.n_series,
         report.horizon,
         report.holdout,
