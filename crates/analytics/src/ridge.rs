@@ -189,59 +189,20 @@ impl NormalEquations {
         if p == 0 {
             return Err(RegressionError::NoFeatures);
         }
-        let nf = n as f64;
-        let mean: Vec<f64> = self.sum_x.iter().map(|s| s / nf).collect();
-        let y_mean = self.sum_y / nf;
-        let cov = |j: usize, k: usize| {
-            let (a, b) = if j <= k { (j, k) } else { (k, j) };
-            self.sum_xx[a * p + b] / nf - mean[a] * mean[b]
-        };
-        let kept: Vec<usize> = (0..p)
-            .filter(|&j| active.get(j).copied().unwrap_or(true))
-            .filter(|&j| cov(j, j) > MIN_VARIANCE * (1.0 + mean[j] * mean[j]))
-            .collect();
+        let centred = Centred::new(self);
+        let kept = centred.varying(active);
         let mut coefficients = vec![0.0; p];
-        if !kept.is_empty() {
-            let m = kept.len();
-            let sd: Vec<f64> = kept.iter().map(|&j| cov(j, j).sqrt()).collect();
-            // The standardised system; `jitter` is added to its diagonal.
-            let system = |jitter: f64| {
-                let mut a = Array2::<f64>::zeros((m, m));
-                let mut r = Array2::<f64>::zeros((m, 1));
-                for (i, &j) in kept.iter().enumerate() {
-                    for (c, &k) in kept.iter().enumerate().skip(i) {
-                        let v = cov(j, k) / (sd[i] * sd[c]);
-                        a[(i, c)] = v;
-                        a[(c, i)] = v;
-                    }
-                    let weight = weights.get(j).copied().unwrap_or(1.0).max(0.0);
-                    a[(i, i)] += alpha.max(0.0) * weight + jitter;
-                    r[(i, 0)] = (self.sum_xy[j] / nf - mean[j] * y_mean) / sd[i];
-                }
-                (a, r)
-            };
-            let (mut a, r) = system(0.0);
-            let solution = match a.solvec_into(r) {
-                Ok(s) => s,
-                // Singular (collinear columns left unpenalised): a
-                // vanishing ridge picks the smallest solution.
-                Err(_) => {
-                    let (mut a, r) = system(1e-8);
-                    a.solvec_into(r)
-                        .map_err(|e| RegressionError::Solver(e.to_string()))?
-                }
-            };
-            for (i, &j) in kept.iter().enumerate() {
-                coefficients[j] = solution[(i, 0)] / sd[i];
-            }
+        for (&j, c) in kept.iter().zip(centred.solve(&kept, alpha, weights)?) {
+            coefficients[j] = c;
         }
         if coefficients.iter().any(|c| !c.is_finite()) {
             return Err(RegressionError::Solver(
                 "non-finite ridge coefficients".into(),
             ));
         }
-        let intercept = y_mean
-            - mean
+        let intercept = centred.y_mean
+            - centred
+                .mean
                 .iter()
                 .zip(&coefficients)
                 .map(|(m, c)| m * c)
@@ -251,6 +212,87 @@ impl NormalEquations {
             coefficients,
             rows: n,
         })
+    }
+}
+
+/// The summed rows' means and covariances, from which the ridge problem
+/// is solved on standardised columns.
+struct Centred<'a> {
+    sums: &'a NormalEquations,
+    n: f64,
+    mean: Vec<f64>,
+    y_mean: f64,
+}
+
+impl<'a> Centred<'a> {
+    fn new(sums: &'a NormalEquations) -> Self {
+        let n = sums.n as f64;
+        Centred {
+            sums,
+            n,
+            mean: sums.sum_x.iter().map(|s| s / n).collect(),
+            y_mean: sums.sum_y / n,
+        }
+    }
+
+    fn cov(&self, j: usize, k: usize) -> f64 {
+        let (a, b) = if j <= k { (j, k) } else { (k, j) };
+        self.sums.sum_xx[a * self.sums.p + b] / self.n - self.mean[a] * self.mean[b]
+    }
+
+    fn cov_y(&self, j: usize) -> f64 {
+        self.sums.sum_xy[j] / self.n - self.mean[j] * self.y_mean
+    }
+
+    /// The columns that are active (all when `active` is short) and vary.
+    fn varying(&self, active: &[bool]) -> Vec<usize> {
+        (0..self.sums.p)
+            .filter(|&j| active.get(j).copied().unwrap_or(true))
+            .filter(|&j| self.cov(j, j) > MIN_VARIANCE * (1.0 + self.mean[j] * self.mean[j]))
+            .collect()
+    }
+
+    /// The coefficients of the `kept` columns, on their own scale: the
+    /// ridge solution on standardised columns, penalty `alpha·weights[j]`.
+    fn solve(
+        &self,
+        kept: &[usize],
+        alpha: f64,
+        weights: &[f64],
+    ) -> Result<Vec<f64>, RegressionError> {
+        if kept.is_empty() {
+            return Ok(Vec::new());
+        }
+        let m = kept.len();
+        let sd: Vec<f64> = kept.iter().map(|&j| self.cov(j, j).sqrt()).collect();
+        // The standardised system; `jitter` is added to its diagonal.
+        let system = |jitter: f64| {
+            let mut a = Array2::<f64>::zeros((m, m));
+            let mut r = Array2::<f64>::zeros((m, 1));
+            for (i, &j) in kept.iter().enumerate() {
+                for (c, &k) in kept.iter().enumerate().skip(i) {
+                    let v = self.cov(j, k) / (sd[i] * sd[c]);
+                    a[(i, c)] = v;
+                    a[(c, i)] = v;
+                }
+                let weight = weights.get(j).copied().unwrap_or(1.0).max(0.0);
+                a[(i, i)] += alpha.max(0.0) * weight + jitter;
+                r[(i, 0)] = self.cov_y(j) / sd[i];
+            }
+            (a, r)
+        };
+        let (mut a, r) = system(0.0);
+        let solution = match a.solvec_into(r) {
+            Ok(s) => s,
+            // Singular (collinear columns left unpenalised): a vanishing
+            // ridge picks the smallest solution.
+            Err(_) => {
+                let (mut a, r) = system(1e-8);
+                a.solvec_into(r)
+                    .map_err(|e| RegressionError::Solver(e.to_string()))?
+            }
+        };
+        Ok((0..m).map(|i| solution[(i, 0)] / sd[i]).collect())
     }
 }
 
