@@ -57,7 +57,10 @@ function BurnDown({ advice: a }: { advice: ReorderAdvice }) {
         <dd>{coverText(a)}</dd>
         <dt>Reorder point</dt>
         <dd>
-          {count(rop)} <span className="muted">= lead-time demand {dec(a.leadTimeDemand)} + safety stock {dec(a.safetyStock)}</span>
+          {count(rop)}{" "}
+          <span className="muted" title={`Safety stock: how far backtest forecasts of ${a.leadTimeDays}-day totals missed, at the service level`}>
+            = lead-time demand {dec(a.leadTimeDemand)} + safety stock {dec(a.safetyStock)}
+          </span>
         </dd>
         <dt>Lead time</dt>
         <dd>
