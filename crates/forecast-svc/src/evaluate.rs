@@ -498,7 +498,7 @@ pub fn evaluate_series(
     let k = horizon.min(holdout);
     let actual = &series.units()[train_days..train_days + k];
     let forecast: Vec<f64> = forecasted.points[..k].iter().map(|p| p.value).collect();
-    let scored = Scored {
+    let scored = ScoredDays {
         actual,
         forecast: &forecast,
         intervals: &forecasted.intervals[..k],
@@ -509,7 +509,7 @@ pub fn evaluate_series(
 
 /// What a series' scored days were, and what was forecast for them.
 #[derive(Debug, Clone, Copy)]
-pub struct Scored<'a> {
+pub struct ScoredDays<'a> {
     /// Actual units per scored day.
     pub actual: &'a [f64],
     /// The forecast of each.
@@ -588,11 +588,11 @@ fn training_history(
 /// MASE scale) and the lead time of the reorder point (at most the scored
 /// days).
 pub fn score(
-    scored: &Scored<'_>,
+    scored: &ScoredDays<'_>,
     training: &[f64],
     lead_time: usize,
 ) -> Result<SeriesScore, String> {
-    let Scored {
+    let ScoredDays {
         actual,
         forecast,
         intervals,

@@ -186,7 +186,7 @@ fn smape_counts_zero_when_actual_and_forecast_are_both_zero() {
         4
     ];
     let training = [0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 1.0, 0.0];
-    let scored = Scored {
+    let scored = ScoredDays {
         actual: &[0.0, 0.0, 2.0, 3.0],
         forecast: &[0.0, 1.0, 1.0, 0.0],
         intervals: &intervals,
@@ -204,7 +204,7 @@ fn smape_counts_zero_when_actual_and_forecast_are_both_zero() {
     assert_eq!((s.coverage_80, s.coverage_95), (0.5, 0.75));
     // Reorder point ceil(2 + 0): 5 sold over the 4 days is not within.
     assert_eq!((s.within_reorder_point, s.safety_stock), (false, 0.0));
-    let scored = Scored {
+    let scored = ScoredDays {
         actual: &[2.0],
         forecast: &[1.0],
         intervals: &intervals[..1],
