@@ -20,7 +20,9 @@
 //! The backtest has a few dozen windows, so the measured scale is floored
 //! at the independent-days value √(Σ σ_i²), which rests on many more
 //! errors: the running total is never assumed steadier than its days.
-//! Totals longer than the backtest horizon reuse its last measured scale.
+//! Totals longer than the backtest horizon continue the growth the
+//! measured scale showed over its second half (between that of independent
+//! days and that of a persistent miss).
 
 use crate::backtest::WindowResult;
 
@@ -73,6 +75,30 @@ impl TotalErrors {
         self.rms.len()
     }
 
+    /// The RMS, in units, of the total over days 0..=i: measured up to the
+    /// backtest horizon H, beyond it grown as the measured curve grew over
+    /// its second half, rms_H · ((i + 1)/H)^β with β = log(rms_H /
+    /// rms_(H/2)) / log 2 clamped to [0, ½]: 0 where the day errors were independent (the
+    /// units alone grow like √L), ½ where a miss persisted (the total's
+    /// error grows like L).
+    fn rms_at(&self, i: usize) -> f64 {
+        let h = self.rms.len();
+        if i < h {
+            return self.rms[i];
+        }
+        let Some(&last) = self.rms.last() else {
+            return 0.0;
+        };
+        let half_days = (h / 2).max(1);
+        let half = self.rms[half_days - 1];
+        let growth = if h > half_days && half > 0.0 && last > 0.0 {
+            ((last / half).ln() / (h as f64 / half_days as f64).ln()).clamp(0.0, 0.5)
+        } else {
+            0.0
+        };
+        last * ((i + 1) as f64 / h as f64).powf(growth)
+    }
+
     /// The error scale of each running total of `forecast`: element i is
     /// the RMS error expected of the demand summed over days 0..=i, at
     /// least √(Σ daily_scale²) over those days.
@@ -86,11 +112,7 @@ impl TotalErrors {
             .map(|(i, (&f, &s))| {
                 total += f.max(0.0);
                 independent += s * s;
-                let measured = self
-                    .rms
-                    .get(i)
-                    .or(self.rms.last())
-                    .map_or(0.0, |r| r * total_unit(total, i + 1));
+                let measured = self.rms_at(i) * total_unit(total, i + 1);
                 measured.max(independent.sqrt())
             })
             .collect()

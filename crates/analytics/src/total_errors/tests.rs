@@ -61,12 +61,22 @@ fn totals_are_never_steadier_than_independent_days() {
 }
 
 #[test]
-fn longer_totals_reuse_the_last_measured_scale() {
+fn longer_totals_grow_as_the_measured_curve_did() {
+    // A miss of 1 a day: totals off by 1 and 2, in units √2 and √4, so the
+    // measured curve grew by √2 over 2 days (β = ½): the total keeps
+    // missing by 1 a day beyond the backtest.
     let errors = TotalErrors::from_windows(&[window(&[1.0, 1.0], &[2.0, 2.0])]);
-    // Last measured: error 2 over total 2 in 2 days, 2 / √4 = 1 unit.
     let scale = errors.scale(&[1.0; 4], &[0.0; 4]);
-    assert!(near(scale[2], (3.0f64 + 3.0).sqrt()), "{scale:?}");
-    assert!(near(scale[3], (4.0f64 + 4.0).sqrt()), "{scale:?}");
+    assert!(near(scale[2], 3.0) && near(scale[3], 4.0), "{scale:?}");
+
+    // A miss that did not persist (2, then 0): the curve fell, so beyond
+    // the backtest only the units grow (β = 0): 1 unit of √(F + L).
+    let errors = TotalErrors::from_windows(&[window(&[1.0, 1.0], &[3.0, 1.0])]);
+    let scale = errors.scale(&[1.0; 4], &[0.0; 4]);
+    assert!(
+        near(scale[2], 6f64.sqrt()) && near(scale[3], 8f64.sqrt()),
+        "{scale:?}"
+    );
 }
 
 #[test]
