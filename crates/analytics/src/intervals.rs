@@ -60,7 +60,7 @@ pub struct StepErrors {
     /// 97.5th percentile.
     pub q975: f64,
     /// Root mean square of the pooled errors (the step's error scale,
-    /// including bias), for safety stock.
+    /// including bias): the floor of safety stock's running-total scale.
     pub rms: f64,
     /// Number of errors pooled.
     pub pooled: usize,
@@ -172,7 +172,8 @@ impl IntervalModel {
             .collect()
     }
 
-    /// Error scale (RMS error) of each day of `forecast`.
+    /// Error scale (RMS error) of each day of `forecast`; summed as
+    /// independent, the floor of [`crate::TotalErrors::scale`].
     pub fn error_scale(&self, forecast: &[f64]) -> Vec<f64> {
         forecast
             .iter()

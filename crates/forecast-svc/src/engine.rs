@@ -16,8 +16,9 @@
 //!    going to the simpler model;
 //! 4. the chosen model forecasts from the whole history, fitted in the
 //!    same pass as its backtest origins (the seed model on the stored
-//!    feature rows), and the 80% / 95% intervals and per-step error scale
-//!    come from its backtest errors at each step.
+//!    feature rows); the 80% / 95% intervals come from its backtest errors
+//!    at each step, and the error scale of its running totals (for safety
+//!    stock) from what the windows' totals over their first days missed by.
 
 use icc_analytics::backtest::{ModelBacktest, backtest_and_fit};
 use icc_analytics::forecast::Fitted;
