@@ -16,7 +16,7 @@
 //! 7-day seasonal-naive error of the training part; undefined when that
 //! is 0), the share of scored days inside the 80% and 95% intervals, and
 //! whether the demand of the first `lead_time` held-out days stayed within
-//! the reorder point reorder advice would have set for a 95% service level
+//! the reorder point reorder advice would have set for `service_level`
 //! (its safety stock beside it): the share of series where it did is the
 //! service level the advice achieves.
 //! Each model's figure is the mean over series (MASE over the series where
@@ -35,7 +35,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use icc_analytics::metrics;
-use icc_analytics::reorder::{ReorderAdvice, ReorderPolicy, advise};
+use icc_analytics::reorder::{ReorderPolicy, advise};
 use icc_analytics::{DailySeries, HolidayCalendar, Interval};
 use icc_store::DataWatermark;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -90,10 +90,10 @@ pub struct EvaluateArgs {
     /// measured, 1..=min(horizon, holdout) days.
     #[arg(long, default_value_t = 7)]
     pub lead_time: usize,
+    /// Service level the reorder point is set for, in (0, 1).
+    #[arg(long, default_value_t = 0.95)]
+    pub service_level: f64,
 }
-
-/// The service level the reorder points are set for.
-pub const REORDER_SERVICE_LEVEL: f64 = 0.95;
 
 /// One series' scores for one model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,7 +111,7 @@ pub struct SeriesScore {
     /// Share of scored days inside the 95% interval.
     pub coverage_95: f64,
     /// Whether the demand over the lead time stayed within the reorder
-    /// point set for [`REORDER_SERVICE_LEVEL`].
+    /// point.
     pub within_reorder_point: bool,
     /// That reorder point's safety stock, units.
     pub safety_stock: f64,
@@ -137,8 +137,8 @@ pub struct ModelSummary {
     /// Mean share inside the 95% intervals.
     pub coverage_95: f64,
     /// Share of series whose lead-time demand stayed within the reorder
-    /// point set for a 95% service level: the service level achieved.
-    pub reorder_service_95: f64,
+    /// point: the service level achieved.
+    pub reorder_service: f64,
     /// Mean safety stock of those reorder points, units.
     pub safety_stock: f64,
     /// Wall time of the model over the whole panel, seconds.
@@ -156,6 +156,8 @@ pub struct Report {
     pub holdout: usize,
     /// Lead time of the reorder points, days.
     pub lead_time: usize,
+    /// Service level the reorder points are set for.
+    pub service_level: f64,
     /// Per model, in the order asked.
     pub models: ordered_map::OrderedMap<ModelSummary>,
 }
@@ -224,8 +226,13 @@ pub fn parse_models(names: Option<&[String]>) -> anyhow::Result<Vec<ModelChoice>
     Ok(models)
 }
 
-/// Checks horizon, holdout and lead time.
-pub fn check_flags(horizon: usize, holdout: usize, lead_time: usize) -> anyhow::Result<()> {
+/// Checks horizon, holdout, lead time and service level.
+pub fn check_flags(
+    horizon: usize,
+    holdout: usize,
+    lead_time: usize,
+    service_level: f64,
+) -> anyhow::Result<()> {
     if horizon == 0 || horizon > MAX_HORIZON_DAYS {
         bail!("--horizon: must be between 1 and {MAX_HORIZON_DAYS}, got {horizon}");
     }
@@ -236,12 +243,20 @@ pub fn check_flags(horizon: usize, holdout: usize, lead_time: usize) -> anyhow::
     if lead_time == 0 || lead_time > scored {
         bail!("--lead-time: must be between 1 and the {scored} scored days, got {lead_time}");
     }
+    if !(service_level > 0.0 && service_level < 1.0) {
+        bail!("--service-level: must be strictly between 0 and 1, got {service_level}");
+    }
     Ok(())
 }
 
 /// Runs the command: reads, evaluates, prints the table, writes JSON.
 pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
-    check_flags(args.horizon, args.holdout, args.lead_time)?;
+    check_flags(
+        args.horizon,
+        args.holdout,
+        args.lead_time,
+        args.service_level,
+    )?;
     let models = parse_models(args.models.as_deref())?;
     let calendar = match &args.holidays {
         None => HolidayCalendar::builtin(),
@@ -284,7 +299,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
             Split {
                 horizon: args.horizon,
                 holdout: args.holdout,
-                lead_time: args.lead_time,
+                reorder: reorder_policy(args.lead_time, args.service_level),
             },
             &calendar,
             &progress,
@@ -366,14 +381,25 @@ type ModelRun = (
 );
 
 /// What is held out, forecast and scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Split {
     /// Days forecast.
     pub horizon: usize,
     /// Days held out at the end of every series.
     pub holdout: usize,
-    /// Lead time of the reorder points, at most min(horizon, holdout).
-    pub lead_time: usize,
+    /// The reorder points whose achieved service is measured: their lead
+    /// time (at most min(horizon, holdout)) and service level.
+    pub reorder: ReorderPolicy,
+}
+
+/// The reorder policy of a lead time and a service level, without a review
+/// period (only the reorder point and its safety stock are read).
+pub fn reorder_policy(lead_time: usize, service_level: f64) -> ReorderPolicy {
+    ReorderPolicy {
+        lead_time_days: u32::try_from(lead_time).unwrap_or(u32::MAX),
+        service_level,
+        review_period_days: 0,
+    }
 }
 
 /// Evaluates `models` on `series` (on the current rayon pool).
@@ -427,7 +453,8 @@ pub fn evaluate(
             n_series: keep.iter().filter(|k| **k).count(),
             horizon: split.horizon,
             holdout: split.holdout,
-            lead_time: split.lead_time,
+            lead_time: split.reorder.lead_time_days as usize,
+            service_level: split.reorder.service_level,
             models: summaries,
         },
         per_series,
@@ -491,7 +518,7 @@ pub fn evaluate_series(
     let Split {
         horizon,
         holdout,
-        lead_time,
+        reorder,
     } = split;
     let forecasted = holdout_forecast(name, series, choice, horizon, holdout, calendar)?;
     let train_days = series.len() - holdout;
@@ -504,7 +531,7 @@ pub fn evaluate_series(
         intervals: &forecasted.intervals[..k],
         total_error_scale: &forecasted.total_error_scale[..k],
     };
-    score(&scored, &series.units()[..train_days], lead_time).map(|score| (forecasted.model, score))
+    score(&scored, &series.units()[..train_days], &reorder).map(|score| (forecasted.model, score))
 }
 
 /// What a series' scored days were, and what was forecast for them.
@@ -585,12 +612,12 @@ fn training_history(
 }
 
 /// One series' scores from its scored days, its training part (for the
-/// MASE scale) and the lead time of the reorder point (at most the scored
-/// days).
+/// MASE scale) and the policy of the reorder point (its lead time cut to
+/// the scored days).
 pub fn score(
     scored: &ScoredDays<'_>,
     training: &[f64],
-    lead_time: usize,
+    reorder: &ReorderPolicy,
 ) -> Result<SeriesScore, String> {
     let ScoredDays {
         actual,
@@ -599,8 +626,17 @@ pub fn score(
         total_error_scale,
     } = *scored;
     let accuracy = metrics::accuracy(actual, forecast, training).map_err(|e| e.to_string())?;
-    let lead = lead_time.min(actual.len());
-    let advice = reorder_point(&forecast[..lead], &total_error_scale[..lead])?;
+    let lead = (reorder.lead_time_days as usize).min(actual.len());
+    let policy = reorder_policy(lead, reorder.service_level);
+    // Stock on hand and dates do not enter the reorder point.
+    let advice = advise(
+        0,
+        NaiveDate::MIN,
+        &forecast[..lead],
+        &total_error_scale[..lead],
+        &policy,
+    )
+    .map_err(|e| format!("reorder point: {e}"))?;
     let share = |hit: &dyn Fn(&Interval, f64) -> bool| {
         let hits = intervals
             .iter()
@@ -619,20 +655,6 @@ pub fn score(
         within_reorder_point: actual[..lead].iter().sum::<f64>() <= advice.reorder_point as f64,
         safety_stock: advice.safety_stock,
     })
-}
-
-/// The service's reorder point for a lead time of `forecast.len()` days
-/// and a 95% service level (no review period: only the reorder point and
-/// its safety stock are read).
-fn reorder_point(forecast: &[f64], total_scale: &[f64]) -> Result<ReorderAdvice, String> {
-    let policy = ReorderPolicy {
-        lead_time_days: u32::try_from(forecast.len()).map_err(|e| e.to_string())?,
-        service_level: REORDER_SERVICE_LEVEL,
-        review_period_days: 0,
-    };
-    // Stock on hand and dates do not enter the reorder point.
-    advise(0, NaiveDate::MIN, forecast, total_scale, &policy)
-        .map_err(|e| format!("reorder point: {e}"))
 }
 
 /// Means over series; MASE over the series where it is defined.
@@ -663,7 +685,7 @@ pub fn summarise(scores: &[SeriesScore], seconds: f64) -> ModelSummary {
         mase_n_series: n,
         coverage_80: mean(&|s| s.coverage_80),
         coverage_95: mean(&|s| s.coverage_95),
-        reorder_service_95: mean(&|s| f64::from(u8::from(s.within_reorder_point))),
+        reorder_service: mean(&|s| f64::from(u8::from(s.within_reorder_point))),
         safety_stock: mean(&|s| s.safety_stock),
         seconds,
     }
@@ -673,13 +695,14 @@ pub fn summarise(scores: &[SeriesScore], seconds: f64) -> ModelSummary {
 pub fn table(report: &Report) -> String {
     let mut out = format!(
         "{} series, horizon {}, holdout {} (scored days: {})\n\
-         svc95: share of series whose {}-day demand stayed within the reorder point \
-         set for 95%; safety: its mean safety stock\n",
+         svc: share of series whose {}-day demand stayed within the reorder point \
+         set for {}% service; safety: its mean safety stock\n",
         report.n_series,
         report.horizon,
         report.holdout,
         report.horizon.min(report.holdout),
-        report.lead_time
+        report.lead_time,
+        report.service_level * 100.0
     );
     out.push_str(&format!(
         "{:<16} {:>9} {:>9} {:>8} {:>7} {:>9} {:>7} {:>7} {:>7} {:>7} {:>8} {:>9}\n",
@@ -692,7 +715,7 @@ pub fn table(report: &Report) -> String {
         "n MASE",
         "cov80",
         "cov95",
-        "svc95",
+        "svc",
         "safety",
         "seconds"
     ));
@@ -709,7 +732,7 @@ pub fn table(report: &Report) -> String {
             m.mase_n_series,
             m.coverage_80,
             m.coverage_95,
-            m.reorder_service_95,
+            m.reorder_service,
             m.safety_stock,
             m.seconds
         ));

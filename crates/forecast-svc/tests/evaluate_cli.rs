@@ -86,7 +86,7 @@ fn evaluates_a_panel_prints_the_table_and_writes_the_json() {
             "mase_median",
             "coverage_80",
             "coverage_95",
-            "reorder_service_95",
+            "reorder_service",
             "seconds",
         ] {
             let v = m[key].as_f64().unwrap_or(f64::NAN);

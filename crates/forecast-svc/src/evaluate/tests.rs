@@ -52,6 +52,7 @@ fn run_on(text: &str, gzip: bool, models: &str) -> serde_json::Value {
         holidays: None,
         threads: 2,
         lead_time: 2,
+        service_level: 0.95,
     };
     run(&args).unwrap();
     serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
@@ -141,7 +142,7 @@ fn metrics_on_a_tiny_csv_equal_hand_computation() {
         42.0 + safety_b <= 45.0 + 4.0 && 42.0 + safety_b > 45.0,
         "ROP 49, 45 sold"
     );
-    close(&naive["reorder_service_95"], 0.5);
+    close(&naive["reorder_service"], 0.5);
     close(&naive["safety_stock"], safety_b / 2.0);
 
     let seasonal = &json["models"]["seasonal_naive"];
@@ -163,7 +164,7 @@ fn metrics_on_a_tiny_csv_equal_hand_computation() {
         .sum();
     assert!(measured > 33f64.sqrt() * (pooled / 6.0).sqrt());
     assert!(31.0 + z * measured >= 45.0, "B's 45 sold are within");
-    close(&seasonal["reorder_service_95"], 0.5);
+    close(&seasonal["reorder_service"], 0.5);
     close(&seasonal["safety_stock"], z * measured / 2.0);
 
     // The same file uncompressed gives the same numbers.
@@ -192,7 +193,7 @@ fn smape_counts_zero_when_actual_and_forecast_are_both_zero() {
         intervals: &intervals,
         total_error_scale: &[0.0; 4],
     };
-    let s = score(&scored, &training, 4).unwrap();
+    let s = score(&scored, &training, &reorder_policy(4, 0.95)).unwrap();
     // Points: 0 (both zero), 200, 200/3, 200.
     assert!((s.smape - (200.0 + 200.0 / 3.0 + 200.0) / 4.0).abs() < 1e-12);
     // Errors 0, 1, 1, 3.
@@ -211,10 +212,13 @@ fn smape_counts_zero_when_actual_and_forecast_are_both_zero() {
         total_error_scale: &[1.0],
     };
     let training: Vec<f64> = [1.0; 7].iter().chain(&[3.0]).copied().collect();
-    let s = score(&scored, &training, 1).unwrap();
+    let s = score(&scored, &training, &reorder_policy(1, 0.95)).unwrap();
     // Safety stock z · 1, reorder point ceil(1 + 1.64) = 3: 2 sold is within.
     let z = icc_analytics::normal::inverse_cdf(0.95).unwrap();
     assert_eq!((s.within_reorder_point, s.safety_stock), (true, z));
+    // At a 50% service level there is no safety stock: 2 sold is over 1.
+    let s = score(&scored, &training, &reorder_policy(1, 0.5)).unwrap();
+    assert_eq!((s.within_reorder_point, s.safety_stock), (false, 0.0));
     // Scale |3 - 1| = 2, error 1.
     assert_eq!(s.mase, Some(0.5));
 }
@@ -233,7 +237,7 @@ fn summary_takes_mase_median_and_count_over_defined_series() {
     };
     let m = summarise(&[s(Some(1.0)), s(None), s(Some(4.0)), s(Some(2.0))], 1.5);
     assert_eq!(m.mase, Some(7.0 / 3.0));
-    assert_eq!((m.reorder_service_95, m.safety_stock), (0.75, 2.0));
+    assert_eq!((m.reorder_service, m.safety_stock), (0.75, 2.0));
     assert_eq!(m.mase_median, Some(2.0));
     assert_eq!(m.mase_n_series, 3);
     let m = summarise(&[s(Some(1.0)), s(Some(4.0))], 0.0);
@@ -324,21 +328,25 @@ fn interleaved_series_and_gaps_are_read() {
 
 #[test]
 fn flags_and_model_names_are_checked() {
-    assert!(check_flags(28, 28, 7).is_ok());
-    let e = check_flags(0, 28, 7).unwrap_err().to_string();
+    assert!(check_flags(28, 28, 7, 0.95).is_ok());
+    let e = check_flags(0, 28, 7, 0.95).unwrap_err().to_string();
     assert!(e.starts_with("--horizon") && e.contains("got 0"), "{e}");
-    let e = check_flags(366, 28, 7).unwrap_err().to_string();
+    let e = check_flags(366, 28, 7, 0.95).unwrap_err().to_string();
     assert!(e.starts_with("--horizon"), "{e}");
-    let e = check_flags(28, 0, 7).unwrap_err().to_string();
+    let e = check_flags(28, 0, 7, 0.95).unwrap_err().to_string();
     assert!(e.starts_with("--holdout"), "{e}");
-    assert!(check_flags(28, 14, 14).is_ok());
-    let e = check_flags(28, 14, 15).unwrap_err().to_string();
+    assert!(check_flags(28, 14, 14, 0.95).is_ok());
+    let e = check_flags(28, 14, 15, 0.95).unwrap_err().to_string();
     assert!(
         e.starts_with("--lead-time") && e.contains("14 scored days"),
         "{e}"
     );
-    let e = check_flags(28, 28, 0).unwrap_err().to_string();
+    let e = check_flags(28, 28, 0, 0.95).unwrap_err().to_string();
     assert!(e.starts_with("--lead-time"), "{e}");
+    for level in [0.0, 1.0, f64::NAN] {
+        let e = check_flags(28, 28, 7, level).unwrap_err().to_string();
+        assert!(e.starts_with("--service-level"), "{e}");
+    }
 
     let names = |s: &str| s.split(',').map(String::from).collect::<Vec<_>>();
     let m = parse_models(Some(&names("auto,naive,auto"))).unwrap();
@@ -377,6 +385,7 @@ fn series_out_writes_each_series_scores_and_the_model_that_forecast_it() {
         holidays: None,
         threads: 1,
         lead_time: 2,
+        service_level: 0.95,
     };
     run(&args).unwrap();
     let text = std::fs::read_to_string(rows).unwrap();
@@ -430,7 +439,7 @@ fn a_series_shorter_than_the_holdout_is_skipped_and_the_rest_evaluated() {
         Split {
             horizon: 3,
             holdout: 3,
-            lead_time: 3,
+            reorder: reorder_policy(3, 0.95),
         },
         &HolidayCalendar::empty(),
         &ProgressBar::hidden(),
@@ -500,7 +509,7 @@ fn constant_all_zero_and_short_series_do_not_panic() {
         Split {
             horizon: 28,
             holdout: 1,
-            lead_time: 1,
+            reorder: reorder_policy(1, 0.95),
         },
         &HolidayCalendar::builtin(),
         &ProgressBar::hidden(),
