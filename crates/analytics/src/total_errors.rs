@@ -77,10 +77,10 @@ impl TotalErrors {
 
     /// The RMS, in units, of the total over days 0..=i: measured up to the
     /// backtest horizon H, beyond it grown as the measured curve grew over
-    /// its second half, rms_H · ((i + 1)/H)^β with β = log(rms_H /
-    /// rms_(H/2)) / log 2 clamped to [0, ½]: 0 where the day errors were independent (the
-    /// units alone grow like √L), ½ where a miss persisted (the total's
-    /// error grows like L).
+    /// its second half: rms_H · ((i + 1)/H)^β, β = log(rms_H / rms_(H/2)) /
+    /// log 2 clamped to [0, ½]; 0 where the day errors were independent
+    /// (the units alone grow like √L), ½ where a miss persisted (the
+    /// total's error grows like L).
     fn rms_at(&self, i: usize) -> f64 {
         let h = self.rms.len();
         if i < h {
