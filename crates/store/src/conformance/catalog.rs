@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use super::support::{all_movements, create, new_order, new_product, on_hand, pause};
-use crate::{
-    MovementReason, NewProduct, OrderFilter, PageRequest, Product, ProductPatch, ProductStatus,
-    Store, StoreError,
+use super::support::{
+    all_movements, assert_no_orders, create, new_order, new_product, on_hand, pause,
 };
+use crate::{MovementReason, NewProduct, Product, ProductPatch, ProductStatus, Store, StoreError};
 
 /// A created product has the requested fields, reads back as returned, and
 /// its initial stock is one `Initial` movement.
@@ -298,13 +297,5 @@ pub async fn archived_product_cannot_be_ordered(store: Arc<dyn Store>) {
     );
     assert_eq!(on_hand(&*store, "GONE-2").await, 10);
     assert_eq!(all_movements(&*store, "SELL-1").await.len(), 1);
-    let orders = store
-        .list_orders(&OrderFilter::default(), &PageRequest::first(10))
-        .await
-        .expect("list_orders");
-    assert!(
-        orders.items.is_empty(),
-        "no order is recorded: {:?}",
-        orders.items
-    );
+    assert_no_orders(&*store).await;
 }

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::support::{
-    adjust, all_movements, all_orders, create, new_order, new_product, on_hand, place,
+    adjust, all_movements, all_orders, assert_no_orders, create, new_order, new_product, on_hand,
+    place,
 };
 use crate::{
     Adjustment, MovementReason, NewOrder, NewProduct, Order, OrderFilter, OrderLine, OrderStatus,
@@ -147,12 +148,7 @@ pub async fn place_order_is_all_or_nothing(store: Arc<dyn Store>) {
         1,
         "no sale movement for the first line"
     );
-    assert!(
-        all_orders(&*store, &OrderFilter::default())
-            .await
-            .is_empty(),
-        "no order is recorded"
-    );
+    assert_no_orders(&*store).await;
 
     adjust(&*store, "AON-B", Adjustment::Restock(1)).await;
     let placed = store
@@ -189,12 +185,7 @@ pub async fn place_order_with_unknown_sku_is_not_found(store: Arc<dyn Store>) {
     );
     assert_eq!(on_hand(&*store, "UNK-A").await, 10);
     assert_eq!(all_movements(&*store, "UNK-A").await.len(), 1);
-    assert!(
-        all_orders(&*store, &OrderFilter::default())
-            .await
-            .is_empty(),
-        "no order is recorded"
-    );
+    assert_no_orders(&*store).await;
 }
 
 /// An order whose total does not fit in 64-bit minor units is
@@ -224,12 +215,7 @@ pub async fn place_order_whose_total_overflows_is_invalid(store: Arc<dyn Store>)
     );
     assert_eq!(on_hand(&*store, "BIG-A").await, 10);
     assert_eq!(on_hand(&*store, "BIG-B").await, 10);
-    assert!(
-        all_orders(&*store, &OrderFilter::default())
-            .await
-            .is_empty(),
-        "no order is recorded"
-    );
+    assert_no_orders(&*store).await;
     let placed = store
         .place_order(new_order("big-1", &[("BIG-A", 3)]))
         .await
@@ -253,12 +239,7 @@ pub async fn place_order_with_duplicate_sku_lines_never_oversells(store: Arc<dyn
     );
     assert_eq!(on_hand(&*store, "TWICE-1").await, 4);
     assert_eq!(all_movements(&*store, "TWICE-1").await.len(), 1);
-    assert!(
-        all_orders(&*store, &OrderFilter::default())
-            .await
-            .is_empty(),
-        "no order is recorded"
-    );
+    assert_no_orders(&*store).await;
 }
 
 /// Placing again with the same key returns the same order, flagged as a

@@ -197,6 +197,12 @@ pub(super) async fn all_orders(store: &dyn Store, filter: &OrderFilter) -> Vec<O
         .collect()
 }
 
+/// Asserts that the store holds no order (after a refused placement).
+pub(super) async fn assert_no_orders(store: &dyn Store) {
+    let orders = all_orders(store, &OrderFilter::default()).await;
+    assert!(orders.is_empty(), "no order is recorded: {orders:?}");
+}
+
 /// A product's movements page by page, newest first.
 pub(super) async fn movement_pages(
     store: &dyn Store,
