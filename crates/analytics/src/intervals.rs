@@ -15,7 +15,8 @@
 /// so a band learnt in busy weeks narrows for a quiet forecast, a weekend
 /// peak gets a wider band than a quiet Monday, and a slow mover (f near 0)
 /// keeps raw units. Measured against unscaled errors and against units
-/// f + 1 and (f + 1)^0.75 in docs/forecasting.md (Intervals).
+/// f + 1 and (f + 1)^0.75 in docs/forecasting-measurements.md ("Intervals:
+/// error units and windows").
 pub fn error_unit(forecast: f64) -> f64 {
     (forecast.max(0.0) + 1.0).sqrt()
 }

@@ -79,7 +79,8 @@ const MIN_TRAINING_ROWS: usize = 14;
 /// closures): on real data half of it lowered AUTO's RMSE on 18 of the 20
 /// holdouts (by up to 7 points against the seed model) and moved the
 /// synthetic Poisson panels, for which the full factor is right, by at
-/// most 0.3% (docs/forecasting.md, `log_regression`).
+/// most 0.3% (docs/forecasting-measurements.md, "log_regression: share of
+/// the lognormal correction").
 pub const LOGNORMAL_CORRECTION_SHARE: f64 = 0.5;
 
 /// How closely the newer year's seasonal profile must follow the older
@@ -89,7 +90,7 @@ pub const LOGNORMAL_CORRECTION_SHARE: f64 = 0.5;
 /// 1.2 points against the seed model, summed pasta 0.5, thinned pasta
 /// 0.1-0.2) and on the synthetic drifting slow movers, though December
 /// holdouts lost 0.1-0.5 points; 0 and 0.5 gained less
-/// (docs/forecasting.md, `regression`).
+/// (docs/forecasting-measurements.md, "regression: the season check").
 pub const MIN_SEASON_CORRELATION: f64 = 0.3;
 
 /// How the target is transformed before the fit.
@@ -175,7 +176,8 @@ pub struct RegressionConfig {
     /// proportional to the recent level, `weekday_sat_x_level_28`); none
     /// when unset, the default: with `log_regression` beside it in AUTO
     /// for patterns that scale, the six extra terms no longer paid for
-    /// themselves (docs/forecasting.md, `regression`).
+    /// themselves (docs/forecasting-measurements.md, "regression: the
+    /// level-scaled weekday terms").
     pub weekday_level: Option<usize>,
     /// Weeks of residuals behind the `recent_weekday_shift` term; none
     /// when unset.

@@ -29,7 +29,8 @@ pub const WEEKDAY_SHIFT_WEEKS: usize = 13;
 /// the quarter still holds enough days to tell a change from noise. On
 /// the summed pasta panel 28 days followed the June 2018 change better
 /// than equal weights (AUTO's MASE there 0.706 -> 0.671), and no other
-/// panel moved by more than 0.15% (docs/forecasting.md, "Summed pasta").
+/// panel moved by more than 0.15% (docs/forecasting-measurements.md,
+/// "regression: the recent weekday shift").
 pub const WEEKDAY_SHIFT_HALF_LIFE_DAYS: f64 = 28.0;
 
 /// The weight of day `t` when the sums start at day `from`: doubling every
@@ -43,7 +44,8 @@ pub fn recency_weight(t: usize, from: usize) -> f64 {
 /// weekday means (seven, centred) is 4; 10 is more cautious, because
 /// in-sample residuals understate out-of-sample noise: with 4 the stable
 /// synthetic panels lost 0.3-0.9% RMSE, with 10 at most 0.15%
-/// (docs/forecasting.md, "Summed pasta").
+/// (docs/forecasting-measurements.md, "regression: the recent weekday
+/// shift").
 pub const WEEKDAY_SHIFT_SHRINKAGE: f64 = 10.0;
 
 /// Fewest rows per weekday for a shift; with fewer there is none.

@@ -2,7 +2,8 @@
 //! every series of a panel minus its last 28 days and scores the 28-day
 //! forecast (MAE, RMSE, sMAPE, MASE, means over series), as
 //! `forecast-svc evaluate` does but without intervals or AUTO, so many
-//! variants run in seconds. docs/forecasting.md records its output.
+//! variants run in seconds. docs/forecasting-measurements.md records its
+//! output ("regression: settings sweep").
 //!
 //! cargo run --release -p forecast-svc --example regression_sweep -- PANEL.csv.gz [HOLIDAYS]
 //!

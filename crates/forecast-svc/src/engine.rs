@@ -40,7 +40,8 @@ pub const BACKTEST_WINDOWS: usize = 8;
 pub const FORECAST_BACKTEST_WINDOWS: usize = 16;
 /// The same for a mostly-zero series ([`crate::models::mostly_zero`]): its
 /// errors are mostly its few days with demand, and the 95% interval needs
-/// more of them (measured in docs/forecasting.md, section Intervals).
+/// more of them (measured in docs/forecasting-measurements.md, "Intervals:
+/// error units and windows").
 pub const SPARSE_FORECAST_BACKTEST_WINDOWS: usize = 32;
 /// Days between backtest origins.
 pub const BACKTEST_STEP: usize = 7;

@@ -74,7 +74,7 @@ pub enum ModelKind {
 /// cannot tell models apart that are within a few percent of each other,
 /// and choosing on that noise cost accuracy: without the margin AUTO was
 /// 0.3-4% worse in RMSE on nine of ten development panels
-/// (docs/forecasting.md, section `auto`).
+/// (docs/forecasting-measurements.md, "auto: fallback margin").
 pub const FALLBACK_MARGIN: f64 = 0.1;
 
 /// How much lower another main candidate's backtest score must be than
@@ -86,7 +86,8 @@ pub const FALLBACK_MARGIN: f64 = 0.1;
 /// RMSE on 18 of the 20 real-data holdouts, and raised it by 0.3-1.4% on
 /// three synthetic panels whose slow movers follow no calendar. Against
 /// the additive regression it keeps the log form the default on real
-/// demand (docs/forecasting.md, section `auto`).
+/// demand (docs/forecasting-measurements.md, "auto: the log regression's
+/// edge" and "auto: regression as a main candidate").
 pub const LOG_REGRESSION_EDGE: f64 = 0.05;
 
 /// What AUTO chooses from, simplest first: a tie goes to the earlier one.
@@ -208,8 +209,8 @@ impl ModelKind {
     /// less than the noise, and AUTO chose it for none of the mostly-zero
     /// series of any development panel. `log_regression` competes for
     /// every slow mover, however sparse: even on stationary Croston demand
-    /// it forecast better than the intermittent model (docs/forecasting.md,
-    /// "Slow movers").
+    /// it forecast better than the intermittent model
+    /// (docs/forecasting-measurements.md, "auto: slow movers").
     pub fn suits(self, zero_share: f64) -> bool {
         self != ModelKind::Regression || !is_mostly_zero(zero_share)
     }

@@ -331,12 +331,13 @@ fn auto_picks_the_generating_family() {
 /// candidate estimates one mean rate, and the squared error is dominated
 /// by the demand spikes none can foresee (on 600 such series
 /// `log_regression` had the lowest RMSE, 1.3% below the intermittent
-/// model's; docs/forecasting.md, "Slow movers"). Whichever AUTO picks, it
-/// forecasts a rate near what the history sold: demand of 1 to 5 units on
-/// one day in 10. Near, not at: the log regression's half lognormal
-/// correction forecasts such Poisson-like demand low (0.47-1.0 of the rate
-/// sold on these twenty series; docs/forecasting.md, "Why half the
-/// correction").
+/// model's; docs/forecasting-measurements.md, "auto: slow movers").
+/// Whichever AUTO picks, it forecasts a rate near what the history sold:
+/// demand of 1 to 5 units on one day in 10. Near, not at: the log
+/// regression's half lognormal correction forecasts such Poisson-like
+/// demand low (0.47-1.0 of the rate sold on these twenty series;
+/// docs/forecasting-measurements.md, "log_regression: what the half
+/// correction does to units ordered").
 #[test]
 fn auto_forecasts_stationary_sparse_demand_near_its_rate() {
     use crate::synthetic::Rng;
