@@ -9,6 +9,7 @@ mod catalog;
 mod history;
 mod trickle;
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -70,10 +71,14 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     let shutdown = icc_server::shutdown_signal();
     icc_server::init_tracing();
     let cli = Cli::parse();
+    icc_server::exit_code("icc-demo", run(cli, shutdown).await)
+}
+
+async fn run(cli: Cli, shutdown: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
     match cli.command {
         Command::Wait { addr, timeout_s } => {
             wait(

@@ -1,3 +1,5 @@
+use std::process::ExitCode;
+
 use clap::Parser;
 use forecast_svc::cli::{Cli, Command};
 
@@ -8,18 +10,21 @@ use forecast_svc::cli::{Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     icc_server::init_tracing();
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Some(Command::Bench(args)) => forecast_svc::bench::run(&args),
         Some(Command::Evaluate(args)) => forecast_svc::evaluate::run(&args),
-        None => {
-            // Only the server stops gracefully; the offline commands stop
-            // at Ctrl-C as any command does.
-            let shutdown = icc_server::shutdown_signal();
-            let listener = icc_server::bind(cli.config.listen).await?;
-            forecast_svc::serve(cli.config, listener, shutdown).await
-        }
-    }
+        None => serve(cli.config).await,
+    };
+    icc_server::exit_code("forecast-svc", result)
+}
+
+async fn serve(config: forecast_svc::Config) -> anyhow::Result<()> {
+    // Only the server stops gracefully; the offline commands stop at Ctrl-C
+    // as any command does.
+    let shutdown = icc_server::shutdown_signal();
+    let listener = icc_server::bind(config.listen).await?;
+    forecast_svc::serve(config, listener, shutdown).await
 }

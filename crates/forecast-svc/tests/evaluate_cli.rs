@@ -30,7 +30,8 @@ fn evaluate(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_forecast-svc"))
         .arg("evaluate")
         .args(args)
-        .env_remove("RUST_BACKTRACE")
+        // As many developers have it: an error must still be one line.
+        .env("RUST_BACKTRACE", "1")
         .output()
         .unwrap()
 }
@@ -110,10 +111,13 @@ fn a_bad_row_fails_naming_its_line_and_writes_nothing() {
     ]);
     let stderr = text(&run.stderr);
     assert!(!run.status.success());
+    let last = stderr.lines().last().unwrap_or_default();
     assert!(
-        stderr.contains("line 131: series B: units -2 are negative"),
+        last.starts_with("forecast-svc: ")
+            && last.ends_with("line 131: series B: units -2 are negative"),
         "{stderr}"
     );
+    assert!(!stderr.to_lowercase().contains("backtrace"), "{stderr}");
     assert!(run.stdout.is_empty(), "no table: {}", text(&run.stdout));
     assert!(!out.exists(), "nothing half-evaluated is written");
 }

@@ -7,13 +7,7 @@ async fn main() -> ExitCode {
     let shutdown = icc_server::shutdown_signal();
     icc_server::init_tracing();
     let config = gateway::Config::parse();
-    match run(config, shutdown).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("gateway: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    icc_server::exit_code("gateway", run(config, shutdown).await)
 }
 
 async fn run(

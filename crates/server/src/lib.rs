@@ -1,8 +1,9 @@
 //! Plumbing every Inventory Command Center server shares, so each service
 //! crate holds only its own logic: tracing set-up, health and reflection,
-//! graceful shutdown, page tokens, the SKU rule and the mapping of store
-//! errors to gRPC status codes.
+//! graceful shutdown, page tokens, the SKU rule, the mapping of store
+//! errors to gRPC status codes and how a binary reports its last error.
 
+mod exit;
 mod oversize;
 pub mod paging;
 mod run;
@@ -12,6 +13,7 @@ mod status;
 mod telemetry;
 pub mod testing;
 
+pub use exit::exit_code;
 pub use oversize::oversize_as_resource_exhausted;
 pub use run::{SHUTDOWN_GRACE, ServeError, incoming, serve_routes, serve_until};
 pub use shutdown::shutdown_signal;
