@@ -40,6 +40,7 @@ Panels (seeded, so the same files every run):
   log-normal level with weekly and yearly seasonality, a fifth slow movers.
 
 Usage: python3 scripts/synthetic_panels.py [--out DIR] [--holdout 28] [--speed]
+Needs numpy (`pip install statsforecast` in a venv brings it; docs/forecasting.md).
 """
 
 import argparse

@@ -17,6 +17,7 @@ one source gives several holdouts.
 
 Usage: python3 scripts/thin_panel.py --data SRC.csv.gz --out OUT.csv.gz \
            [--keep 0.1] [--seed 1] [--end YYYY-MM-DD]
+Needs numpy (`pip install statsforecast` in a venv brings it; docs/forecasting.md).
 """
 
 import argparse
