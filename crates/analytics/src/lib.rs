@@ -37,4 +37,4 @@ pub use regression_model::{RegressionConfig, RegressionForecaster, RegressionMod
 pub use reorder::{ReorderAdvice, ReorderError, ReorderPolicy, Urgency, advise};
 pub use seed::{SeedForecaster, SeedModel};
 pub use series::{DailySeries, Duplicates, SeriesError};
-pub use total_errors::{TotalErrors, total_unit};
+pub use total_errors::{TotalErrors, TotalScales, total_unit};

@@ -5,7 +5,9 @@
 //!   safety stock = z(service level) · σ_L, σ_L being the error scale of
 //!   the demand total over the L lead-time days (what the backtest missed
 //!   such totals by: [`crate::TotalErrors`], which counts a persistent
-//!   miss in full rather than as independent days);
+//!   miss in full rather than as independent days), and z the normal
+//!   quantile, or Student's t where σ_L was measured on few independent
+//!   backtest windows ([`TotalScales::margin`]);
 //! - when stock is at or below ROP, order up to the level that covers the
 //!   lead time plus one review period:
 //!   S = demand over L + R days + z · σ_{L+R}, and the suggested quantity
@@ -15,7 +17,7 @@ use std::cmp::Reverse;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::normal;
+use crate::TotalScales;
 use crate::series::add_days;
 
 /// Longest lead time or review period, in days.
@@ -128,7 +130,7 @@ pub struct ReorderAdvice {
     pub policy: ReorderPolicy,
     /// Expected demand over the lead time.
     pub lead_time_demand: f64,
-    /// z · σ_L, the error scale of the lead-time total.
+    /// z · σ_L, from the error scale of the lead-time total.
     pub safety_stock: f64,
     /// ceil(lead_time_demand + safety_stock).
     pub reorder_point: i64,
@@ -153,17 +155,18 @@ impl ReorderAdvice {
 }
 
 /// Advice for stock `on_hand` now, given the daily demand `forecast` from
-/// `first_day` and the error scale of its running totals, `total_scale`
+/// `first_day` and the error scales of its running totals, `totals`
 /// (element i for the demand summed over days 0..=i, e.g.
 /// [`crate::TotalErrors::scale`]).
 pub fn advise(
     on_hand: i64,
     first_day: NaiveDate,
     forecast: &[f64],
-    total_scale: &[f64],
+    totals: &TotalScales,
     policy: &ReorderPolicy,
 ) -> Result<ReorderAdvice, ReorderError> {
-    let z = validate(on_hand, forecast, total_scale, policy)?;
+    validate(on_hand, forecast, totals, policy)?;
+    let margin = |days: usize| totals.margin(days, policy.service_level).unwrap_or(0.0);
     let lead = policy.lead_time_days as usize;
     let cycle = lead + policy.review_period_days as usize;
     let demand: Vec<f64> = forecast.iter().map(|f| f.max(0.0)).collect();
@@ -182,10 +185,9 @@ pub fn advise(
     let stockout_index = projection.iter().position(|p| p.on_hand <= 0.0);
 
     let lead_time_demand: f64 = demand[..lead].iter().sum();
-    let total_error = |days: usize| days.checked_sub(1).map_or(0.0, |i| total_scale[i]);
-    let safety_stock = z * total_error(lead);
+    let safety_stock = margin(lead);
     let reorder_point = ceil(lead_time_demand + safety_stock);
-    let order_up_to = demand[..cycle].iter().sum::<f64>() + z * total_error(cycle);
+    let order_up_to = demand[..cycle].iter().sum::<f64>() + margin(cycle);
 
     let urgency = if stockout_index.is_some_and(|i| i < lead) {
         Urgency::Critical
@@ -227,33 +229,34 @@ pub fn share_ahead(day: NaiveDate, now: DateTime<Utc>) -> f64 {
     (1.0 - gone).clamp(0.0, 1.0)
 }
 
-/// The daily `forecast` and its running totals' error scales `total_scale`
+/// The daily `forecast` and its running totals' error scales `totals`
 /// when only `share` (in [0, 1]) of the first day is still ahead: that
 /// day's demand scales by `share`, and so does its variance (counts spread
 /// like Poisson), which every running total includes.
-pub fn only_share_of_first_day(forecast: &mut [f64], total_scale: &mut [f64], share: f64) {
+pub fn only_share_of_first_day(forecast: &mut [f64], totals: &mut TotalScales, share: f64) {
     let share = share.clamp(0.0, 1.0);
     if let Some(first) = forecast.first_mut() {
         *first *= share;
     }
-    let Some(&first) = total_scale.first() else {
+    let Some(&first) = totals.scale.first() else {
         return;
     };
     let removed = (1.0 - share) * first * first;
-    for scale in total_scale {
+    for scale in &mut totals.scale {
         *scale = (*scale * *scale - removed).max(0.0).sqrt();
     }
 }
 
-/// Checks the inputs; returns z for the service level.
+/// Checks the inputs.
 fn validate(
     on_hand: i64,
     forecast: &[f64],
-    total_scale: &[f64],
+    totals: &TotalScales,
     policy: &ReorderPolicy,
-) -> Result<f64, ReorderError> {
-    let z = normal::inverse_cdf(policy.service_level)
-        .ok_or(ReorderError::ServiceLevel(policy.service_level))?;
+) -> Result<(), ReorderError> {
+    if !(policy.service_level > 0.0 && policy.service_level < 1.0) {
+        return Err(ReorderError::ServiceLevel(policy.service_level));
+    }
     if policy.lead_time_days > MAX_POLICY_DAYS {
         return Err(ReorderError::LeadTime(policy.lead_time_days));
     }
@@ -263,10 +266,10 @@ fn validate(
     if on_hand < 0 {
         return Err(ReorderError::NegativeStock(on_hand));
     }
-    if forecast.len() != total_scale.len() {
+    if forecast.len() != totals.len() || totals.dof.len() != totals.len() {
         return Err(ReorderError::LengthMismatch {
             forecast: forecast.len(),
-            total_scale: total_scale.len(),
+            total_scale: totals.len(),
         });
     }
     let need = (policy.lead_time_days as usize + policy.review_period_days as usize).max(1);
@@ -282,13 +285,19 @@ fn validate(
             index,
         });
     }
-    if let Some(index) = total_scale.iter().position(|s| !s.is_finite() || *s < 0.0) {
+    if let Some(index) = totals.scale.iter().position(|s| !s.is_finite() || *s < 0.0) {
         return Err(ReorderError::InvalidValue {
             what: "total error scale",
             index,
         });
     }
-    Ok(z)
+    if let Some(index) = totals.dof.iter().position(|d| d.is_nan() || *d <= 0.0) {
+        return Err(ReorderError::InvalidValue {
+            what: "degrees of freedom",
+            index,
+        });
+    }
+    Ok(())
 }
 
 /// Whole days the stock covers plus the covered fraction of the day it

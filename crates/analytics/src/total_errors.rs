@@ -23,6 +23,18 @@
 //! Totals longer than the backtest horizon continue the growth the
 //! measured scale showed over its second half (between that of independent
 //! days and that of a persistent miss).
+//!
+//! A scale measured on few windows is itself uncertain, and a reorder
+//! point set at z times it holds less often than the normal quantile
+//! promises. So each measured scale carries its degrees of freedom: the
+//! number of independent windows behind it. Windows a week apart overlap
+//! when their totals run longer than a week, and the totals of
+//! overlapping windows share days; a window counts for the share of its
+//! L days that the previous window's total did not already hold,
+//! min(1, gap / L). [`TotalScales::margin`] then takes Student's t
+//! quantile with those degrees of freedom instead of the normal one.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::backtest::WindowResult;
 
@@ -39,6 +51,21 @@ pub struct TotalErrors {
     /// `rms[l]`: RMS over the windows of the error of the first l + 1
     /// days' total, in [`total_unit`]s.
     rms: Vec<f64>,
+    /// `independent[l]`: how many independent windows `rms[l]` rests on.
+    independent: Vec<f64>,
+}
+
+/// The error scale of each running total of a forecast, and the degrees
+/// of freedom of each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TotalScales {
+    /// `scale[i]`: the RMS error expected of the demand summed over days
+    /// 0..=i.
+    pub scale: Vec<f64>,
+    /// `dof[i]`: the independent windows `scale[i]` was measured on, or
+    /// infinite where the independent days set it (their daily scales
+    /// rest on hundreds of errors).
+    pub dof: Vec<f64>,
 }
 
 impl TotalErrors {
@@ -47,9 +74,11 @@ impl TotalErrors {
     /// non-finite values end a window's totals.
     pub fn from_windows(windows: &[WindowResult]) -> Self {
         let horizon = windows.iter().map(|w| w.actual.len()).max().unwrap_or(0);
+        let gaps = origin_gaps(windows);
         let mut squares = vec![0.0; horizon];
         let mut counts = vec![0usize; horizon];
-        for w in windows {
+        let mut independent = vec![0.0; horizon];
+        for (w, gap) in windows.iter().zip(gaps) {
             let (mut error, mut total) = (0.0, 0.0);
             for (l, (a, f)) in w.actual.iter().zip(&w.forecast).enumerate() {
                 if !a.is_finite() || !f.is_finite() {
@@ -59,15 +88,17 @@ impl TotalErrors {
                 total += f.max(0.0);
                 squares[l] += (error / total_unit(total, l + 1)).powi(2);
                 counts[l] += 1;
+                independent[l] += (gap / (l + 1) as f64).min(1.0);
             }
         }
-        let rms = squares
+        let rms: Vec<f64> = squares
             .iter()
             .zip(&counts)
             .take_while(|&(_, &n)| n > 0)
             .map(|(s, &n)| (s / n as f64).sqrt())
             .collect();
-        Self { rms }
+        independent.truncate(rms.len());
+        Self { rms, independent }
     }
 
     /// Total lengths measured.
@@ -101,22 +132,90 @@ impl TotalErrors {
 
     /// The error scale of each running total of `forecast`: element i is
     /// the RMS error expected of the demand summed over days 0..=i, at
-    /// least √(Σ daily_scale²) over those days.
-    pub fn scale(&self, forecast: &[f64], daily_scale: &[f64]) -> Vec<f64> {
+    /// least √(Σ daily_scale²) over those days. Beyond the backtest
+    /// horizon the degrees of freedom stay those of its longest totals,
+    /// which the longer ones are extrapolated from.
+    pub fn scale(&self, forecast: &[f64], daily_scale: &[f64]) -> TotalScales {
+        let mut scales = TotalScales::default();
         let mut total = 0.0;
         let mut independent = 0.0;
-        forecast
-            .iter()
-            .zip(daily_scale)
-            .enumerate()
-            .map(|(i, (&f, &s))| {
-                total += f.max(0.0);
-                independent += s * s;
-                let measured = self.rms_at(i) * total_unit(total, i + 1);
-                measured.max(independent.sqrt())
-            })
-            .collect()
+        for (i, (&f, &s)) in forecast.iter().zip(daily_scale).enumerate() {
+            total += f.max(0.0);
+            independent += s * s;
+            let measured = self.rms_at(i) * total_unit(total, i + 1);
+            let dof = self.independent.get(i).or(self.independent.last());
+            match dof {
+                Some(&dof) if measured > independent.sqrt() => {
+                    scales.scale.push(measured);
+                    scales.dof.push(dof);
+                }
+                _ => {
+                    scales.scale.push(independent.sqrt());
+                    scales.dof.push(f64::INFINITY);
+                }
+            }
+        }
+        scales
     }
+}
+
+impl TotalScales {
+    /// Running totals held.
+    pub fn len(&self) -> usize {
+        self.scale.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.scale.is_empty()
+    }
+
+    /// Keeps the first `days` totals.
+    pub fn truncate(&mut self, days: usize) {
+        self.scale.truncate(days);
+        self.dof.truncate(days);
+    }
+
+    /// The margin over the forecast total of the first `days` days that
+    /// demand stays within with probability `p`: the scale times Student's
+    /// t quantile with its degrees of freedom (the normal quantile where
+    /// they are infinite); 0 for no days. `None` unless 0 < p < 1.
+    pub fn margin(&self, days: usize, p: f64) -> Option<f64> {
+        let Some(i) = days.checked_sub(1) else {
+            return quantile(p, f64::INFINITY).map(|_| 0.0);
+        };
+        Some(self.scale[i] * quantile(p, self.dof[i])?)
+    }
+}
+
+/// The p quantile of Student's t with `dof` degrees of freedom (the
+/// standard normal's when infinite); `None` unless 0 < p < 1.
+pub fn quantile(p: f64, dof: f64) -> Option<f64> {
+    let normal = crate::normal::inverse_cdf(p)?;
+    if !dof.is_finite() {
+        return Some(normal);
+    }
+    let t = StudentsT::new(0.0, 1.0, dof.max(MIN_DOF)).ok()?;
+    Some(t.inverse_cdf(p))
+}
+
+/// The fewest degrees of freedom a measured scale is given. Below a few,
+/// Student's t quantile soars (at 95%: 2.13 with 4, 2.92 with 2, 6.31
+/// with 1); a series with that few windows has a short history, and its
+/// reorder point would be set by the first windows' luck.
+pub const MIN_DOF: f64 = 4.0;
+
+/// Each window's days from the previous origin (in origin order), or
+/// infinite for the first: the share of a window's total that is new.
+fn origin_gaps(windows: &[WindowResult]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&i| windows[i].origin);
+    let mut gaps = vec![f64::INFINITY; windows.len()];
+    for pair in order.windows(2) {
+        let days = (windows[pair[1]].origin - windows[pair[0]].origin).num_days();
+        gaps[pair[1]] = days as f64;
+    }
+    gaps
 }
 
 #[cfg(test)]

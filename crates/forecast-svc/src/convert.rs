@@ -12,8 +12,8 @@ use crate::engine::{self, BacktestOutcome, Forecasted};
 use crate::models::ModelKind;
 
 /// What the store keeps for a forecast (the `body` of a `StoredForecast`):
-/// the forecast as served plus the error scale of its running totals that
-/// reorder advice needs for safety stock.
+/// the forecast as served plus the error scales of its running totals, and
+/// their degrees of freedom, that reorder advice needs for safety stock.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct StoredBody {
     /// The forecast over the stored horizon.
@@ -23,6 +23,10 @@ pub struct StoredBody {
     /// (Tag 2 held per-day scales until forecast-svc/14.)
     #[prost(double, repeated, tag = "3")]
     pub total_error_scale: Vec<f64>,
+    /// The degrees of freedom of each scale (infinite where the
+    /// independent days set it).
+    #[prost(double, repeated, tag = "4")]
+    pub total_error_dof: Vec<f64>,
 }
 
 /// The protobuf forecast of a computed one.

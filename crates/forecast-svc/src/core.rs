@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use icc_analytics::HolidayCalendar;
 use icc_analytics::reorder::{ReorderPolicy, advise, only_share_of_first_day, share_ahead};
+use icc_analytics::{HolidayCalendar, TotalScales};
 use icc_proto::date_from_proto;
 use icc_proto::v1 as pb;
 use icc_store::{
@@ -26,7 +26,7 @@ use crate::models::{ModelChoice, ModelKind};
 /// Version of the forecasting code. A stored forecast made by another
 /// version is recomputed: change it whenever a model, the selection or
 /// the intervals change what a forecast would be.
-pub const MODEL_VERSION: &str = "forecast-svc/14";
+pub const MODEL_VERSION: &str = "forecast-svc/15";
 
 /// Fewest days computed and stored, so that the usual requests (a week,
 /// four weeks, reorder advice) share one stored forecast.
@@ -126,7 +126,7 @@ pub struct Served {
     /// True when the stored forecast was returned.
     pub reused: bool,
     /// Error scale of the running total through each point.
-    pub total_error_scale: Vec<f64>,
+    pub total_errors: TotalScales,
 }
 
 /// Whether a stored forecast may be returned for a request: made by this
@@ -265,7 +265,8 @@ impl ForecastCore {
         );
         let body = StoredBody {
             forecast: Some(forecast.clone()),
-            total_error_scale: computed.total_error_scale.clone(),
+            total_error_scale: computed.total_errors.scale.clone(),
+            total_error_dof: computed.total_errors.dof.clone(),
         };
         let stored = StoredForecast {
             sku: sku.to_owned(),
@@ -284,10 +285,10 @@ impl ForecastCore {
         let mut served = Served {
             forecast,
             reused: false,
-            total_error_scale: computed.total_error_scale,
+            total_errors: computed.total_errors,
         };
         served.forecast.points.truncate(horizon);
-        served.total_error_scale.truncate(horizon);
+        served.total_errors.truncate(horizon);
         Ok(served)
     }
 
@@ -332,7 +333,7 @@ impl ForecastCore {
             .and_then(|d| date_from_proto(d).ok())
             .ok_or_else(|| Error::Internal(format!("forecast of {} has no dates", product.sku)))?;
         let mut values: Vec<f64> = forecast.points.iter().map(|p| p.value).collect();
-        let mut total_scale = served.total_error_scale.clone();
+        let mut totals = served.total_errors.clone();
         // Stock on hand already reflects what today has sold so far. (A
         // history that stops before yesterday is projected as it is.)
         let now = chrono::Utc::now();
@@ -341,15 +342,9 @@ impl ForecastCore {
         } else {
             1.0
         };
-        only_share_of_first_day(&mut values, &mut total_scale, share);
-        let advice = advise(
-            product.on_hand.max(0),
-            first_day,
-            &values,
-            &total_scale,
-            &policy,
-        )
-        .map_err(|e| Error::Internal(format!("reorder advice for {}: {e}", product.sku)))?;
+        only_share_of_first_day(&mut values, &mut totals, share);
+        let advice = advise(product.on_hand.max(0), first_day, &values, &totals, &policy)
+            .map_err(|e| Error::Internal(format!("reorder advice for {}: {e}", product.sku)))?;
         Ok(convert::advice(&product.sku, forecast.model, &advice))
     }
 
@@ -441,16 +436,22 @@ impl Drop for Flight<'_> {
 
 fn served_from(body: StoredBody, horizon: usize) -> Option<Served> {
     let mut forecast = body.forecast?;
-    if forecast.points.len() < horizon || body.total_error_scale.len() < horizon {
+    let mut total_errors = TotalScales {
+        scale: body.total_error_scale,
+        dof: body.total_error_dof,
+    };
+    if forecast.points.len() < horizon
+        || total_errors.scale.len() < horizon
+        || total_errors.dof.len() < horizon
+    {
         return None;
     }
     forecast.points.truncate(horizon);
-    let mut total_error_scale = body.total_error_scale;
-    total_error_scale.truncate(horizon);
+    total_errors.truncate(horizon);
     Some(Served {
         forecast,
         reused: true,
-        total_error_scale,
+        total_errors,
     })
 }
 

@@ -24,7 +24,7 @@ use icc_analytics::backtest::{ModelBacktest, backtest_and_fit};
 use icc_analytics::forecast::Fitted;
 use icc_analytics::{
     Accuracy, BacktestConfig, BacktestError, BacktestReport, ForecastError, ForecastPoint,
-    Forecaster, HolidayCalendar, Interval, backtest,
+    Forecaster, HolidayCalendar, Interval, TotalScales, backtest,
 };
 
 use crate::error::Error;
@@ -69,10 +69,10 @@ pub struct Forecasted {
     pub points: Vec<ForecastPoint>,
     /// 80% and 95% intervals, one per point.
     pub intervals: Vec<Interval>,
-    /// Error scale of the running total, one per point: element i for the
-    /// demand summed over points 0..=i ([`icc_analytics::TotalErrors`]),
-    /// for safety stock.
-    pub total_error_scale: Vec<f64>,
+    /// Error scale of the running total and its degrees of freedom, one
+    /// per point: element i for the demand summed over points 0..=i
+    /// ([`icc_analytics::TotalErrors`]), for safety stock.
+    pub total_errors: TotalScales,
     /// R-squared of the fit for regression models, else 0.
     pub r_squared: f64,
     /// When AUTO chose: the chosen model, then the runner-up.
@@ -140,7 +140,7 @@ pub fn forecast(
     Ok(Forecasted {
         model,
         intervals: intervals.apply(&values),
-        total_error_scale: run
+        total_errors: run
             .total_errors()
             .scale(&values, &intervals.error_scale(&values)),
         points,

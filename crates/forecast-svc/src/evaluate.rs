@@ -36,7 +36,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use icc_analytics::metrics;
 use icc_analytics::reorder::{ReorderPolicy, advise};
-use icc_analytics::{DailySeries, HolidayCalendar, Interval};
+use icc_analytics::{DailySeries, HolidayCalendar, Interval, TotalScales};
 use icc_store::DataWatermark;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -529,7 +529,7 @@ pub fn evaluate_series(
         actual,
         forecast: &forecast,
         intervals: &forecasted.intervals[..k],
-        total_error_scale: &forecasted.total_error_scale[..k],
+        total_errors: &forecasted.total_errors,
     };
     score(&scored, &series.units()[..train_days], &reorder).map(|score| (forecasted.model, score))
 }
@@ -543,8 +543,9 @@ pub struct ScoredDays<'a> {
     pub forecast: &'a [f64],
     /// Its intervals.
     pub intervals: &'a [Interval],
-    /// The error scale of its running totals.
-    pub total_error_scale: &'a [f64],
+    /// The error scales of its running totals (at least as many as the
+    /// lead time).
+    pub total_errors: &'a TotalScales,
 }
 
 /// The forecast (with intervals) made from `series` minus its last
@@ -623,20 +624,16 @@ pub fn score(
         actual,
         forecast,
         intervals,
-        total_error_scale,
+        total_errors,
     } = *scored;
     let accuracy = metrics::accuracy(actual, forecast, training).map_err(|e| e.to_string())?;
     let lead = (reorder.lead_time_days as usize).min(actual.len());
     let policy = reorder_policy(lead, reorder.service_level);
+    let mut totals = total_errors.clone();
+    totals.truncate(lead);
     // Stock on hand and dates do not enter the reorder point.
-    let advice = advise(
-        0,
-        NaiveDate::MIN,
-        &forecast[..lead],
-        &total_error_scale[..lead],
-        &policy,
-    )
-    .map_err(|e| format!("reorder point: {e}"))?;
+    let advice = advise(0, NaiveDate::MIN, &forecast[..lead], &totals, &policy)
+        .map_err(|e| format!("reorder point: {e}"))?;
     let share = |hit: &dyn Fn(&Interval, f64) -> bool| {
         let hits = intervals
             .iter()

@@ -8,8 +8,20 @@ const Z_975: f64 = 1.959_963_984_540_054;
 
 /// Running-total error scales of `days` days whose errors, σ each, are
 /// independent: σ·√(i + 1).
-fn independent(sigma: f64, days: usize) -> Vec<f64> {
-    (1..=days).map(|n| sigma * (n as f64).sqrt()).collect()
+fn independent(sigma: f64, days: usize) -> TotalScales {
+    normal(
+        &(1..=days)
+            .map(|n| sigma * (n as f64).sqrt())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Scales taken as exact: the normal quantile applies.
+fn normal(scale: &[f64]) -> TotalScales {
+    TotalScales {
+        scale: scale.to_vec(),
+        dof: vec![f64::INFINITY; scale.len()],
+    }
 }
 
 fn policy(lead: u32, service: f64, review: u32) -> ReorderPolicy {
@@ -23,7 +35,14 @@ fn policy(lead: u32, service: f64, review: u32) -> ReorderPolicy {
 #[test]
 fn stockout_inside_the_lead_time_is_critical() {
     // 10 units, 4 a day, 3 days lead time, z(0.5) = 0 so no safety stock.
-    let advice = advise(10, d(2024, 6, 1), &[4.0; 7], &[1.0; 7], &policy(3, 0.5, 2)).unwrap();
+    let advice = advise(
+        10,
+        d(2024, 6, 1),
+        &[4.0; 7],
+        &normal(&[1.0; 7]),
+        &policy(3, 0.5, 2),
+    )
+    .unwrap();
     let stock: Vec<f64> = advice.projection.iter().map(|p| p.on_hand).collect();
     assert_eq!(stock, vec![6.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
     assert_eq!(advice.stockout_date, Some(d(2024, 6, 3)));
@@ -66,7 +85,7 @@ fn safety_stock_is_the_error_scale_of_the_lead_time_total() {
     // A miss that persists: the total over n days is off by n, not √n.
     let persistent: Vec<f64> = (1..=14).map(f64::from).collect();
     let p = policy(4, 0.975, 7);
-    let advice = advise(100, d(2024, 6, 1), &[10.0; 14], &persistent, &p).unwrap();
+    let advice = advise(100, d(2024, 6, 1), &[10.0; 14], &normal(&persistent), &p).unwrap();
     assert!((advice.safety_stock - 4.0 * Z_975).abs() < 1e-12);
     assert!((advice.order_up_to - (110.0 + 11.0 * Z_975)).abs() < 1e-12);
     let steadier = advise(100, d(2024, 6, 1), &[10.0; 14], &independent(1.0, 14), &p).unwrap();
@@ -117,7 +136,7 @@ fn empty_shelf_without_lead_time() {
         0,
         d(2024, 6, 1),
         &[3.0, 3.0, 3.0],
-        &[0.0; 3],
+        &normal(&[0.0; 3]),
         &policy(0, 0.9, 2),
     )
     .unwrap();
@@ -134,7 +153,7 @@ fn fractional_amounts_round_up_but_not_float_noise() {
         100,
         d(2024, 6, 1),
         &[4.1, 4.1, 4.0],
-        &[0.0; 3],
+        &normal(&[0.0; 3]),
         &policy(3, 0.5, 0),
     )
     .unwrap();
@@ -143,7 +162,7 @@ fn fractional_amounts_round_up_but_not_float_noise() {
         100,
         d(2024, 6, 1),
         &[0.1; 30],
-        &[0.0; 30],
+        &normal(&[0.0; 30]),
         &policy(30, 0.5, 0),
     )
     .unwrap();
@@ -156,7 +175,7 @@ fn negative_forecasts_count_as_no_demand() {
         5,
         d(2024, 6, 1),
         &[-2.0, 1.0],
-        &[0.0; 2],
+        &normal(&[0.0; 2]),
         &policy(1, 0.5, 0),
     )
     .unwrap();
@@ -170,45 +189,45 @@ fn validation() {
     let day = d(2024, 6, 1);
     for s in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
         assert!(matches!(
-            advise(1, day, &f, &f, &policy(1, s, 1)),
+            advise(1, day, &f, &normal(&f), &policy(1, s, 1)),
             Err(ReorderError::ServiceLevel(_))
         ));
     }
     assert_eq!(
-        advise(1, day, &f, &f, &policy(366, 0.9, 1)),
+        advise(1, day, &f, &normal(&f), &policy(366, 0.9, 1)),
         Err(ReorderError::LeadTime(366))
     );
     assert_eq!(
-        advise(1, day, &f, &f, &policy(1, 0.9, 400)),
+        advise(1, day, &f, &normal(&f), &policy(1, 0.9, 400)),
         Err(ReorderError::ReviewPeriod(400))
     );
     assert_eq!(
-        advise(-1, day, &f, &f, &policy(1, 0.9, 1)),
+        advise(-1, day, &f, &normal(&f), &policy(1, 0.9, 1)),
         Err(ReorderError::NegativeStock(-1))
     );
     assert_eq!(
-        advise(1, day, &f, &f, &policy(7, 0.9, 7)),
+        advise(1, day, &f, &normal(&f), &policy(7, 0.9, 7)),
         Err(ReorderError::ForecastTooShort { have: 10, need: 14 })
     );
     assert!(matches!(
-        advise(1, day, &f, &[1.0; 9], &policy(1, 0.9, 1)),
+        advise(1, day, &f, &normal(&[1.0; 9]), &policy(1, 0.9, 1)),
         Err(ReorderError::LengthMismatch { .. })
     ));
     assert!(matches!(
-        advise(1, day, &[], &[], &policy(0, 0.9, 0)),
+        advise(1, day, &[], &normal(&[]), &policy(0, 0.9, 0)),
         Err(ReorderError::ForecastTooShort { have: 0, need: 1 })
     ));
     let mut bad = f;
     bad[3] = -1.0;
     assert_eq!(
-        advise(1, day, &f, &bad, &policy(1, 0.9, 1)),
+        advise(1, day, &f, &normal(&bad), &policy(1, 0.9, 1)),
         Err(ReorderError::InvalidValue {
             what: "total error scale",
             index: 3
         })
     );
     bad[3] = f64::NAN;
-    assert!(advise(1, day, &bad, &f, &policy(1, 0.9, 1)).is_err());
+    assert!(advise(1, day, &bad, &normal(&f), &policy(1, 0.9, 1)).is_err());
     assert_eq!(ReorderPolicy::default(), policy(7, 0.95, 7));
 }
 
@@ -257,16 +276,16 @@ fn the_share_of_a_day_ahead_runs_from_one_to_zero() {
 fn only_the_rest_of_today_counts() {
     // Day errors of σ = 2 and 1, independent: totals √4 and √5.
     let mut forecast = [8.0, 3.0];
-    let mut totals = [2.0, 5f64.sqrt()];
+    let mut totals = normal(&[2.0, 5f64.sqrt()]);
     only_share_of_first_day(&mut forecast, &mut totals, 0.25);
     assert_eq!(forecast, [2.0, 3.0]);
     // Today's variance 4 falls to 1; both totals lose 3.
-    assert!((totals[0] - 1.0).abs() < 1e-12, "{totals:?}");
-    assert!((totals[1] - 2f64.sqrt()).abs() < 1e-12, "{totals:?}");
+    assert!((totals.scale[0] - 1.0).abs() < 1e-12, "{totals:?}");
+    assert!((totals.scale[1] - 2f64.sqrt()).abs() < 1e-12, "{totals:?}");
 
     let mut all = [8.0, 3.0];
-    let mut unchanged = [2.0, 3.0];
+    let mut unchanged = normal(&[2.0, 3.0]);
     only_share_of_first_day(&mut all, &mut unchanged, 1.0);
-    assert_eq!((all, unchanged), ([8.0, 3.0], [2.0, 3.0]));
-    only_share_of_first_day(&mut [], &mut [], 0.5);
+    assert_eq!((all, unchanged), ([8.0, 3.0], normal(&[2.0, 3.0])));
+    only_share_of_first_day(&mut [], &mut normal(&[]), 0.5);
 }

@@ -45,12 +45,23 @@ fn stored_bodies_round_trip_and_truncate() {
             ..Default::default()
         }),
         total_error_scale: vec![1.0, 2.0, 3.0, 4.0, 5.0],
+        total_error_dof: vec![8.0, 8.0, 6.0, f64::INFINITY, 4.0],
     };
     let decoded = StoredBody::decode(body.encode_to_vec().as_slice()).unwrap();
     assert_eq!(decoded, body);
     let served = served_from(decoded.clone(), 3).unwrap();
     assert!(served.reused);
     assert_eq!(served.forecast.points.len(), 3);
-    assert_eq!(served.total_error_scale, vec![1.0, 2.0, 3.0]);
-    assert!(served_from(decoded, 6).is_none(), "too short to serve");
+    assert_eq!(served.total_errors.scale, vec![1.0, 2.0, 3.0]);
+    assert_eq!(served.total_errors.dof, vec![8.0, 8.0, 6.0]);
+    assert!(
+        served_from(decoded.clone(), 6).is_none(),
+        "too short to serve"
+    );
+    // A body stored before the degrees of freedom were is not served.
+    let older = StoredBody {
+        total_error_dof: Vec::new(),
+        ..decoded
+    };
+    assert!(served_from(older, 3).is_none(), "no degrees of freedom");
 }

@@ -54,7 +54,7 @@ fn seed_forecast_equals_analytics_fit_forecast_and_backtest_intervals() {
     assert_eq!(f.intervals, report.intervals.apply(&values));
     let daily = report.intervals.error_scale(&values);
     assert_eq!(
-        f.total_error_scale,
+        f.total_errors,
         report.model.total_errors().scale(&values, &daily)
     );
     for (p, i) in f.points.iter().zip(&f.intervals) {
@@ -249,7 +249,8 @@ fn degenerate_series_give_finite_forecasts() {
                     .iter()
                     .all(|i| finite(i.lower_95) && finite(i.upper_95))
             );
-            assert!(f.total_error_scale.iter().all(|&s| finite(s) && s >= 0.0));
+            assert!(f.total_errors.scale.iter().all(|&s| finite(s) && s >= 0.0));
+            assert!(f.total_errors.dof.iter().all(|&d| d >= 1.0));
             assert!(finite(f.r_squared));
             for s in &f.selection {
                 assert!(finite(s.selection_score()));
@@ -465,11 +466,11 @@ fn a_wandering_level_gets_the_safety_stock_of_its_running_totals() {
     let values: Vec<f64> = f.points.iter().map(|p| p.value).collect();
     let daily = report.intervals.error_scale(&values);
     assert_eq!(
-        f.total_error_scale,
+        f.total_errors,
         report.model.total_errors().scale(&values, &daily)
     );
     let independent = daily.iter().map(|s| s * s).sum::<f64>().sqrt();
-    let ratio = f.total_error_scale[27] / independent;
+    let ratio = f.total_errors.scale[27] / independent;
     assert!(
         ratio > 2.0,
         "28-day total scale {ratio:.2} × the independent days'"
