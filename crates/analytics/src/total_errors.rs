@@ -179,20 +179,23 @@ impl TotalScales {
     /// The margin over the forecast total of the first `days` days that
     /// demand stays within with probability `p`: the scale times Student's
     /// t quantile with its degrees of freedom (the normal quantile where
-    /// they are infinite); 0 for no days. `None` unless 0 < p < 1.
+    /// they are infinite); 0 for no days. `None` unless 0 < p < 1 and
+    /// `days` totals are held.
     pub fn margin(&self, days: usize, p: f64) -> Option<f64> {
         let Some(i) = days.checked_sub(1) else {
             return quantile(p, f64::INFINITY).map(|_| 0.0);
         };
-        Some(self.scale[i] * quantile(p, self.dof[i])?)
+        Some(self.scale.get(i)? * quantile(p, *self.dof.get(i)?)?)
     }
 }
 
-/// The p quantile of Student's t with `dof` degrees of freedom (the
-/// standard normal's when infinite); `None` unless 0 < p < 1.
+/// The p quantile of Student's t with `dof` degrees of freedom (at least
+/// [`MIN_DOF`]); the standard normal's from [`NORMAL_DOF`] on, where the
+/// two agree to 1e-4 (statrs' t quantile does not return for infinite
+/// degrees of freedom). `None` unless 0 < p < 1.
 pub fn quantile(p: f64, dof: f64) -> Option<f64> {
     let normal = crate::normal::inverse_cdf(p)?;
-    if !dof.is_finite() {
+    if dof.is_nan() || dof >= NORMAL_DOF {
         return Some(normal);
     }
     let t = StudentsT::new(0.0, 1.0, dof.max(MIN_DOF)).ok()?;
@@ -204,6 +207,9 @@ pub fn quantile(p: f64, dof: f64) -> Option<f64> {
 /// with 1); a series with that few windows has a short history, and its
 /// reorder point would be set by the first windows' luck.
 pub const MIN_DOF: f64 = 4.0;
+
+/// Degrees of freedom from which [`quantile`] is the normal one.
+pub const NORMAL_DOF: f64 = 1e4;
 
 /// Each window's days from the previous origin (in origin order), or
 /// infinite for the first: the share of a window's total that is new.

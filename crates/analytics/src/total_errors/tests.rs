@@ -158,6 +158,13 @@ fn margins_use_students_t_with_the_scales_degrees_of_freedom() {
     // Fewer than MIN_DOF (4) degrees of freedom count as 4.
     assert!((scales.margin(3, 0.95).unwrap() - 3.0 * 2.131_846_786_326_649_5).abs() < 1e-9);
     assert_eq!(scales.margin(0, 0.95), Some(0.0));
+    assert_eq!(scales.margin(4, 0.95), None, "three totals held");
+    // Beyond NORMAL_DOF, and for NaN, the normal quantile.
+    let z = crate::normal::inverse_cdf(0.9).unwrap();
+    for dof in [1e4, 1e300, f64::NAN] {
+        assert_eq!(quantile(0.9, dof), Some(z), "{dof}");
+    }
+    assert!((quantile(0.9, 9_999.0).unwrap() - z).abs() < 1e-4);
     for p in [0.0, 1.0, f64::NAN] {
         assert_eq!(scales.margin(2, p), None, "{p}");
         assert_eq!(scales.margin(0, p), None, "{p}");
