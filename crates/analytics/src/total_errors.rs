@@ -182,8 +182,11 @@ impl TotalScales {
     /// they are infinite); 0 for no days. `None` unless 0 < p < 1 and
     /// `days` totals are held.
     pub fn margin(&self, days: usize, p: f64) -> Option<f64> {
+        if !valid_probability(p) {
+            return None;
+        }
         let Some(i) = days.checked_sub(1) else {
-            return quantile(p, f64::INFINITY).map(|_| 0.0);
+            return Some(0.0);
         };
         Some(self.scale.get(i)? * quantile(p, *self.dof.get(i)?)?)
     }
@@ -194,12 +197,19 @@ impl TotalScales {
 /// two agree to 1e-4 (statrs' t quantile does not return for infinite
 /// degrees of freedom). `None` unless 0 < p < 1.
 pub fn quantile(p: f64, dof: f64) -> Option<f64> {
-    let normal = crate::normal::inverse_cdf(p)?;
     if dof.is_nan() || dof >= NORMAL_DOF {
-        return Some(normal);
+        return crate::normal::inverse_cdf(p);
+    }
+    if !valid_probability(p) {
+        return None;
     }
     let t = StudentsT::new(0.0, 1.0, dof.max(MIN_DOF)).ok()?;
     Some(t.inverse_cdf(p))
+}
+
+/// Whether `p` is a probability a quantile exists for: 0 < p < 1.
+fn valid_probability(p: f64) -> bool {
+    p > 0.0 && p < 1.0
 }
 
 /// The fewest degrees of freedom a measured scale is given. Below a few,
