@@ -19,6 +19,8 @@
 //! A slow mover with many zero days therefore never gets closures it did
 //! not earn. Only the days before the given training length are read.
 
+use std::sync::LazyLock;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::HolidayCalendar;
@@ -29,6 +31,18 @@ pub const CLOSED_SIGNIFICANCE: f64 = 0.05;
 
 /// Past years a fixed month-day outside the calendar needs.
 pub const MIN_FIXED_DAY_YEARS: usize = 2;
+
+/// Days after which the yearly phase 2π·day/365.25 repeats (four years).
+const PHASE_PERIOD: i32 = 1461;
+
+/// sin and cos of the yearly phase of each day of one period, computed
+/// once per process: the regressions' Fourier terms read them for every
+/// day of every series.
+static YEARLY_PHASES: LazyLock<Vec<(f64, f64)>> = LazyLock::new(|| {
+    (0..PHASE_PERIOD)
+        .map(|n| (std::f64::consts::TAU * f64::from(n) / 365.25).sin_cos())
+        .collect()
+});
 
 /// Calendar facts of consecutive days from a start date.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +55,7 @@ pub struct DayTable {
     holiday: Vec<bool>,
     /// Days since 0001-01-01 (chrono's day number).
     day_number: Vec<i32>,
-    /// sin and cos of each day's yearly phase, 2π·day_number/365.25 (the
-    /// regression's Fourier terms, once per day rather than per fitted row).
+    /// sin and cos of each day's yearly phase (copied from [`YEARLY_PHASES`]).
     yearly_phase: Vec<(f64, f64)>,
     /// (day index, rule index) of every holiday occurrence, by day.
     occurrences: Vec<(usize, usize)>,
@@ -71,8 +84,8 @@ impl DayTable {
             table.day.push(date.day() as u8);
             table.holiday.push(calendar.is_holiday(date));
             table.day_number.push(number);
-            let phase = std::f64::consts::TAU * f64::from(number) / 365.25;
-            table.yearly_phase.push(phase.sin_cos());
+            let phase = YEARLY_PHASES[number.rem_euclid(PHASE_PERIOD) as usize];
+            table.yearly_phase.push(phase);
             weekday = (weekday + 1) % 7;
             if i + 1 < len {
                 date = date.succ_opt().unwrap_or(date);

@@ -191,43 +191,77 @@ fn gather(errors_by_step: &[Vec<f64>], step: usize, radius: usize) -> Vec<f64> {
 }
 
 fn summarise(mut pool: Vec<f64>) -> StepErrors {
-    pool.sort_by(f64::total_cmp);
-    let rms = (pool.iter().map(|e| e * e).sum::<f64>() / pool.len() as f64).sqrt();
+    let n = pool.len();
+    let rms = (pool.iter().map(|e| e * e).sum::<f64>() / n as f64).sqrt();
+    let ranks = [
+        lower_rank(n, 0.025),
+        lower_rank(n, 0.10),
+        upper_rank(n, 0.90),
+        upper_rank(n, 0.975),
+    ];
+    let [q025, q10, q90, q975] = order_statistics(&mut pool, ranks);
     StepErrors {
-        q10: lower_quantile(&pool, 0.10),
-        q90: upper_quantile(&pool, 0.90),
-        q025: lower_quantile(&pool, 0.025),
-        q975: upper_quantile(&pool, 0.975),
+        q10,
+        q90,
+        q025,
+        q975,
         rms,
-        pooled: pool.len(),
+        pooled: n,
     }
 }
 
-/// The order statistic at or below plotting position p·(n + 1) (type 6
-/// without interpolation): the lower bound of an interval. Demand comes in
-/// whole units, so errors are discrete; interpolating between two observed
-/// errors would put a bound strictly inside a gap that no actual can fall
-/// in, and the interval would cover less than its nominal share. Taking
-/// the order statistic on the outer side keeps the coverage at least
-/// nominal (the same value as [`quantile`] when the position is whole).
-pub(crate) fn lower_quantile(values: &[f64], p: f64) -> f64 {
-    let n = values.len();
+/// The values of `pool` at the ascending 0-based `ranks` of its sorted
+/// order, each found by selection in what lies above the previous one
+/// rather than by sorting the whole pool (this runs for every horizon
+/// step of every forecast).
+fn order_statistics<const N: usize>(pool: &mut [f64], ranks: [usize; N]) -> [f64; N] {
+    debug_assert!(ranks.is_sorted() && ranks.last().is_none_or(|&r| r < pool.len()));
+    let mut above = 0;
+    ranks.map(|rank| {
+        if rank >= above {
+            pool[above..].select_nth_unstable_by(rank - above, f64::total_cmp);
+            above = rank + 1;
+        }
+        pool[rank]
+    })
+}
+
+/// The 0-based rank of the order statistic at or below plotting position
+/// p·(n + 1) (type 6 without interpolation), n ≥ 1: the lower bound of an
+/// interval. Demand comes in whole units, so errors are discrete;
+/// interpolating between two observed errors would put a bound strictly
+/// inside a gap that no actual can fall in, and the interval would cover
+/// less than its nominal share. Taking the order statistic on the outer
+/// side keeps the coverage at least nominal (the same value as
+/// [`quantile`] when the position is whole).
+fn lower_rank(n: usize, p: f64) -> usize {
     let position = (p * (n as f64 + 1.0)).floor();
     if position < 1.0 {
-        return values[0];
+        return 0;
     }
-    values[(position as usize).min(n) - 1]
+    (position as usize).min(n) - 1
 }
 
-/// The order statistic at or above plotting position p·(n + 1): the upper
-/// bound of an interval (see [`lower_quantile`]).
-pub(crate) fn upper_quantile(values: &[f64], p: f64) -> f64 {
-    let n = values.len();
+/// The 0-based rank of the order statistic at or above plotting position
+/// p·(n + 1), n ≥ 1: the upper bound of an interval (see [`lower_rank`]).
+fn upper_rank(n: usize, p: f64) -> usize {
     let position = (p * (n as f64 + 1.0)).ceil();
     if position >= n as f64 {
-        return values[n - 1];
+        return n - 1;
     }
-    values[(position as usize).max(1) - 1]
+    (position as usize).max(1) - 1
+}
+
+/// The lower bound's order statistic of sorted `values` ([`lower_rank`]).
+#[cfg(test)]
+pub(crate) fn lower_quantile(values: &[f64], p: f64) -> f64 {
+    values[lower_rank(values.len(), p)]
+}
+
+/// The upper bound's order statistic of sorted `values` ([`upper_rank`]).
+#[cfg(test)]
+pub(crate) fn upper_quantile(values: &[f64], p: f64) -> f64 {
+    values[upper_rank(values.len(), p)]
 }
 
 /// Quantile of sorted `values` (non-empty: every caller pools at least one

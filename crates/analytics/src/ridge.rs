@@ -22,6 +22,9 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use crate::regression::RegressionError;
 
+/// Rows up to this wide index their non-zero columns on the stack.
+const SMALL_ROW: usize = 64;
+
 /// Variance under which a column counts as constant.
 const MIN_VARIANCE: f64 = 1e-12;
 
@@ -93,33 +96,46 @@ impl NormalEquations {
         }
         self.sum_y += sign * y;
         self.sum_yy += sign * y * y;
-        let mut nonzero = [0usize; 64];
-        let mut count = 0;
-        let mut dense = Vec::new();
-        for (j, &xj) in x.iter().take(p).enumerate() {
-            if xj != 0.0 {
-                if count < nonzero.len() {
-                    nonzero[count] = j;
-                } else {
-                    dense.push(j);
-                }
+        let x = &x[..p.min(x.len())];
+        // This runs for every row: the non-zero entries of the regressions'
+        // twenty-odd columns (and their indices) stay in stack buffers.
+        if x.len() <= SMALL_ROW {
+            let (mut index, mut value) = ([0u8; SMALL_ROW], [0.0; SMALL_ROW]);
+            let mut count = 0;
+            for (j, &v) in x.iter().enumerate().filter(|(_, v)| **v != 0.0) {
+                (index[count], value[count]) = (j as u8, v);
                 count += 1;
             }
-        }
-        let indices: Vec<usize>;
-        let nz: &[usize] = if dense.is_empty() {
-            &nonzero[..count]
+            self.add_products(&index[..count], &value[..count], y, sign);
         } else {
-            indices = nonzero.iter().copied().chain(dense).collect();
-            &indices
-        };
-        for (a, &j) in nz.iter().enumerate() {
-            let xj = sign * x[j];
+            let (index, value): (Vec<usize>, Vec<f64>) = x
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, v)| *v != 0.0)
+                .unzip();
+            self.add_products(&index, &value, y, sign);
+        }
+    }
+
+    /// Adds `sign` times the products of a row's non-zero entries `value`
+    /// at columns `index`.
+    fn add_products<J: Copy + Into<usize>>(
+        &mut self,
+        index: &[J],
+        value: &[f64],
+        y: f64,
+        sign: f64,
+    ) {
+        let p = self.p;
+        for (a, (&j, &v)) in index.iter().zip(value).enumerate() {
+            let j = j.into();
+            let xj = sign * v;
             self.sum_x[j] += xj;
             self.sum_xy[j] += xj * y;
             let row = &mut self.sum_xx[j * p..(j + 1) * p];
-            for &k in &nz[a..] {
-                row[k] += xj * x[k];
+            for (&k, &xk) in index[a..].iter().zip(&value[a..]) {
+                row[k.into()] += xj * xk;
             }
         }
     }

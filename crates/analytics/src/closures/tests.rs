@@ -92,6 +92,24 @@ fn day_table_matches_chrono() {
 }
 
 #[test]
+fn the_yearly_phase_is_that_of_the_day_number() {
+    let calendar = HolidayCalendar::builtin();
+    // Ten years from 2019 and a few days around 0001-01-01 (day number 1),
+    // where the table's index wraps below zero. The table reads day
+    // numbers modulo four years; the direct formula rounds its argument of
+    // some 12,700 radians to about 2e-12.
+    for (start, days) in [(day(2019, 1, 1), 3653), (day(0, 12, 25), 14)] {
+        let table = DayTable::new(start, days, &calendar);
+        for i in 0..days {
+            let phase = std::f64::consts::TAU * f64::from(table.day_number(i)) / 365.25;
+            let (sin, cos) = table.yearly_phase(i);
+            assert!((sin - phase.sin()).abs() < 1e-11, "day {i}");
+            assert!((cos - phase.cos()).abs() < 1e-11, "day {i}");
+        }
+    }
+}
+
+#[test]
 fn learning_at_many_origins_in_one_pass_equals_learning_each_alone() {
     let calendar = HolidayCalendar::parse("fixed 12-25 = Christmas\neaster 0 = Easter").unwrap();
     let s = series_with_zeros(|d| {

@@ -1,3 +1,5 @@
+use proptest::strategy::Strategy;
+
 use super::*;
 
 fn near(a: f64, b: f64) -> bool {
@@ -161,4 +163,21 @@ fn bad_errors() {
         from_errors(&[vec![1.0], vec![f64::NAN]]),
         Err(IntervalError::NonFinite { step: 1 })
     );
+}
+
+proptest::proptest! {
+    /// Selection finds the bounds sorting would: whole-unit errors with
+    /// many ties, any pool size.
+    #[test]
+    fn summarise_selects_the_order_statistics_of_the_sorted_pool(
+        pool in proptest::collection::vec((-6i32..6).prop_map(f64::from), 1..300),
+    ) {
+        let mut sorted = pool.clone();
+        sorted.sort_by(f64::total_cmp);
+        let step = summarise(pool);
+        proptest::prop_assert_eq!(step.q025, lower_quantile(&sorted, 0.025));
+        proptest::prop_assert_eq!(step.q10, lower_quantile(&sorted, 0.10));
+        proptest::prop_assert_eq!(step.q90, upper_quantile(&sorted, 0.90));
+        proptest::prop_assert_eq!(step.q975, upper_quantile(&sorted, 0.975));
+    }
 }
