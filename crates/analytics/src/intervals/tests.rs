@@ -181,3 +181,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(step.q975, upper_quantile(&sorted, 0.975));
     }
 }
+
+#[test]
+fn a_bound_off_by_floating_point_noise_still_covers_the_count() {
+    // A steady 3 a day forecast through log1p and back, with errors that
+    // were all 0: a zero-width interval a rounding below 3.
+    let f = (3.0f64.ln_1p()).exp_m1() - 4e-16;
+    assert!(f < 3.0);
+    let iv = Interval {
+        lower_80: f,
+        upper_80: f,
+        lower_95: f,
+        upper_95: f,
+    };
+    assert!(iv.covers_80(3.0) && iv.covers_95(3.0));
+    // A real miss is still a miss: the slack is a billionth, relative.
+    assert!(!iv.covers_80(3.0 + 1e-6) && !iv.covers_95(2.999_999));
+}
