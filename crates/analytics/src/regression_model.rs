@@ -29,15 +29,12 @@
 //! `lags` (7 and 28 days), trained on rows whose level terms end L days
 //! before the target (the training row of day t reads level_w(t − L));
 //! forecast day T + h uses the set with the smallest L ≥ h (the 7-day set
-//! for the first week, the 28-day set after). So the level coefficients
-//! say how much a recent level predicts the level L days later, which is
-//! what a forecast that far ahead needs: persistent shifts carry over,
-//! short promotions do not. Over the 14 days after the first week
-//! ([`FADE_DAYS`]) the 7-day set's weight falls linearly while the 28-day
-//! set's rises (coefficient by coefficient, so each day is still a sum of
-//! terms), and a recent deviation fades instead of vanishing overnight on
-//! day 8. Recursive multi-step (one lag of 1, predictions fed back into
-//! the level terms) is available for comparison.
+//! for the first week, the 28-day set after), so no set is applied
+//! further ahead than it was trained for. So the level coefficients say how
+//! much a recent level predicts the level L days later, which is what a
+//! forecast that far ahead needs: persistent shifts carry over, short
+//! promotions do not. Recursive multi-step (one lag of 1, predictions fed
+//! back into the level terms) is available for comparison.
 //!
 //! Days the series is closed ([`ClosedDays`]) are known zeros: they are
 //! left out of the training rows and forecast as 0 with a `closed_day`
@@ -53,8 +50,6 @@
 //! later one's, so running sums are snapshotted at each origin (and older
 //! rows beyond `max_training_days`, or closures learnt at that origin, are
 //! subtracted). A test checks that this equals fitting each prefix alone.
-
-use std::borrow::Cow;
 
 use crate::calendar::HolidayCalendar;
 use crate::closures::{ClosedDays, DayTable};
@@ -97,17 +92,6 @@ pub const LOGNORMAL_CORRECTION_SHARE: f64 = 0.5;
 /// holdouts lost 0.1-0.5 points; 0 and 0.5 gained less
 /// (docs/forecasting-measurements.md, "regression: the season check").
 pub const MIN_SEASON_CORRELATION: f64 = 0.3;
-
-/// Days over which a direct forecast passes from one coefficient set to
-/// the next (`RegressionConfig::fade_days`). The 7-day set reads the
-/// latest week closely and the 28-day set the longer levels; switching
-/// from one to the other overnight on day 8 made a step in the forecast
-/// that no demand explains. Passing over 14 days instead lowered AUTO's
-/// RMSE against the seed model by 0.04 points over the twelve families of
-/// development panels (−10.75% → −10.79%; 7 days −10.77%, 21 days
-/// −10.67%; docs/forecasting-measurements.md, "regression: fading between
-/// the coefficient sets").
-pub const FADE_DAYS: usize = 14;
 
 /// How the target is transformed before the fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,10 +157,6 @@ pub struct RegressionConfig {
     pub transform: Transform,
     /// Recursive or direct.
     pub multi_step: MultiStep,
-    /// Direct only: the days after a coefficient set's lag over which its
-    /// weight falls linearly to 0 while the next set's rises (0: the next
-    /// set takes over at once). See [`FADE_DAYS`].
-    pub fade_days: usize,
     /// Lengths of the recent-level windows, in days.
     pub level_windows: Vec<usize>,
     /// Most yearly Fourier harmonics (sin and cos each).
@@ -213,7 +193,6 @@ impl Default for RegressionConfig {
         Self {
             transform: Transform::Identity,
             multi_step: MultiStep::Direct { lags: vec![7, 28] },
-            fade_days: FADE_DAYS,
             level_windows: vec![7, 28, 91],
             yearly_harmonics: 3,
             min_yearly_days: 365,
@@ -403,37 +382,6 @@ struct LagFit {
     weekday_shift: [f64; 7],
 }
 
-impl LagFit {
-    /// `weight` of `shorter` and the rest of `longer`, term by term in the
-    /// transformed scale (so a blended day is still explained as a sum of
-    /// terms; for log1p the two forecasts' geometric mean).
-    fn blend(shorter: &LagFit, longer: &LagFit, weight: f64) -> LagFit {
-        let mix = |a: f64, b: f64| weight * a + (1.0 - weight) * b;
-        let coefficients = (shorter.fit.coefficients.iter())
-            .zip(&longer.fit.coefficients)
-            .map(|(&a, &b)| mix(a, b))
-            .collect();
-        LagFit {
-            lag: longer.lag,
-            fit: RidgeFit {
-                intercept: mix(shorter.fit.intercept, longer.fit.intercept),
-                coefficients,
-                rows: longer.fit.rows,
-            },
-            alpha: longer.alpha,
-            back_transform: mix(shorter.back_transform.ln(), longer.back_transform.ln()).exp(),
-            // An inactive column's coefficient is 0 in its set.
-            active: (shorter.active.iter())
-                .zip(&longer.active)
-                .map(|(&a, &b)| a || b)
-                .collect(),
-            weekday_shift: std::array::from_fn(|d| {
-                mix(shorter.weekday_shift[d], longer.weekday_shift[d])
-            }),
-        }
-    }
-}
-
 /// What a forecast day's explanation needs beyond the fit and the row.
 struct Day {
     /// The day's index in the series.
@@ -547,25 +495,14 @@ impl RegressionModel {
         self.fits.iter().find(|f| f.lag == lag)
     }
 
-    /// The fit serving forecast step `h` (1-based): the set of the
-    /// smallest lag ≥ h (trained on level terms at least as old as they
-    /// are at that step), or the largest lag beyond the last one; within
-    /// `fade_days` after the next shorter set's lag, a blend of the two
-    /// whose shorter part's weight falls by 1/(fade_days + 1) a day.
-    fn fit_for_step(&self, h: usize) -> Cow<'_, LagFit> {
-        let serving = self
-            .fits
+    /// The fit serving forecast step `h` (1-based): the smallest lag ≥ h
+    /// (a set trained on level terms at least as old as they are at that
+    /// step), or the largest lag beyond the last one.
+    fn fit_for_step(&self, h: usize) -> &LagFit {
+        self.fits
             .iter()
-            .position(|f| f.lag >= h)
-            .unwrap_or(self.fits.len() - 1);
-        let fade = self.config.fade_days;
-        match serving.checked_sub(1).map(|shorter| &self.fits[shorter]) {
-            Some(shorter) if h > shorter.lag && h <= shorter.lag + fade => {
-                let weight = (shorter.lag + fade + 1 - h) as f64 / (fade + 1) as f64;
-                Cow::Owned(LagFit::blend(shorter, &self.fits[serving], weight))
-            }
-            _ => Cow::Borrowed(&self.fits[serving]),
-        }
+            .find(|f| f.lag >= h)
+            .unwrap_or(&self.fits[self.fits.len() - 1])
     }
 
     /// Forecast values for `horizon` days after the first `self.days`
@@ -606,7 +543,7 @@ impl RegressionModel {
             let holiday = table.is_holiday(t) && !closed;
             self.layout.fill(&mut x, table, t, anchor, prefix, holiday);
             let shift = lag_fit.weekday_shift[table.weekday(t)];
-            let value = self.back_transform(&lag_fit, lag_fit.fit.predict(&x) + shift);
+            let value = self.back_transform(lag_fit, lag_fit.fit.predict(&x) + shift);
             let day = Day {
                 t,
                 origin,
@@ -616,7 +553,7 @@ impl RegressionModel {
             };
             let value = if closed { 0.0 } else { value.max(0.0) };
             if explain {
-                explanations.push(self.explain_day(&lag_fit, &names, &x, &day, value));
+                explanations.push(self.explain_day(lag_fit, &names, &x, &day, value));
             }
             values.push(value);
             if recursive {

@@ -36,7 +36,6 @@ fn variants() -> Vec<(String, RegressionConfig)> {
                     }
                 }
                 "recursive" => c.multi_step = MultiStep::Recursive,
-                "fade" => c.fade_days = nums[0] as usize,
                 "yearly_days" => c.min_yearly_days = nums[0] as usize,
                 "k" => c.yearly_harmonics = nums[0] as usize,
                 "levels" => c.level_windows = nums.iter().map(|&x| x as usize).collect(),
@@ -75,7 +74,6 @@ fn variants() -> Vec<(String, RegressionConfig)> {
             lags: vec![1, 7, 28],
         }
     });
-    add("no_fade", &|c| c.fade_days = 0);
     add("log1p", &|c| c.transform = Transform::Log1p);
     add("alpha_0", &|c| c.alpha = 0.0);
     add("alpha_0.01", &|c| c.alpha = 0.01);

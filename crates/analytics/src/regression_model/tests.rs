@@ -199,61 +199,6 @@ fn explanations_add_up_and_trend_reads_from_the_origin() {
     assert_eq!(f[0].date, s.date_of(800));
 }
 
-/// A direct forecast passes from the 7-day set to the 28-day set over the
-/// 14 days after day 7: each of those days is the weighted mean of what
-/// each set alone forecasts (in the transformed scale: their geometric
-/// mean for log1p), the 7-day set's weight falling from 14/15 on day 8 to
-/// 1/15 on day 21; the days before are the 7-day set's and those after the
-/// 28-day set's. Each set is fitted the same whether alone or beside the
-/// other.
-#[test]
-fn a_direct_forecast_fades_from_one_coefficient_set_to_the_next() {
-    let calendar = HolidayCalendar::builtin();
-    // A level that moved in the last weeks, so the two sets disagree.
-    let s = build(700, 8, 2.0, |d| {
-        let late = d >= start() + chrono::Days::new(660);
-        40.0 + if late { 12.0 } else { 0.0 } + WEEKLY[d.weekday().num_days_from_monday() as usize]
-    });
-    for transform in [Transform::Identity, Transform::Log1p] {
-        let with_lags = |lags: Vec<usize>| {
-            let config = RegressionConfig {
-                transform,
-                multi_step: MultiStep::Direct { lags },
-                ..RegressionConfig::default()
-            };
-            let model = RegressionModel::fit(&s, &calendar, &config).unwrap();
-            let points = model.forecast(&s, &calendar, 28).unwrap();
-            points.iter().map(|p| p.value).collect::<Vec<f64>>()
-        };
-        let (short, long, both) = (
-            with_lags(vec![7]),
-            with_lags(vec![28]),
-            with_lags(vec![7, 28]),
-        );
-        let in_scale = |v: f64| transform.apply(v);
-        for h in 1..=28 {
-            let w = match h {
-                ..=7 => 1.0,
-                8..=21 => (22 - h) as f64 / 15.0,
-                _ => 0.0,
-            };
-            let expected = w * in_scale(short[h - 1]) + (1.0 - w) * in_scale(long[h - 1]);
-            let got = in_scale(both[h - 1]);
-            assert!(
-                (got - expected).abs() < 1e-9,
-                "{transform:?} day {h}: {got} vs {expected}"
-            );
-        }
-        // The check has teeth: the sets disagree on every blended day.
-        let gap = (8..=21).map(|h| (short[h - 1] - long[h - 1]).abs());
-        assert!(
-            gap.clone().fold(f64::INFINITY, f64::min) > 0.5,
-            "{:?}",
-            gap.collect::<Vec<_>>()
-        );
-    }
-}
-
 /// The same days and terms, every number within 1e-9 relative (a pass
 /// shared with other origins sums in another order).
 fn assert_close_points(a: &[ForecastPoint], b: &[ForecastPoint]) {
