@@ -50,6 +50,11 @@ pub struct HolidayCalendar {
     rules: Vec<HolidayRule>,
     /// One bit per day from 1 January of the first precomputed year.
     table: Vec<u64>,
+    /// chrono's day number of the table's first day, and the days it
+    /// covers: a lookup is one subtraction (every series' day table asks
+    /// about every one of its days).
+    first_day: i32,
+    days: usize,
 }
 
 impl HolidayCalendar {
@@ -66,7 +71,12 @@ impl HolidayCalendar {
                 }
             }
         }
-        Self { rules, table }
+        Self {
+            rules,
+            table,
+            first_day: first.num_days_from_ce(),
+            days,
+        }
     }
 
     /// Parses rule text (format in `holidays/default.txt` and README.md).
@@ -103,9 +113,9 @@ impl HolidayCalendar {
 
     /// Whether `date` is a holiday under any rule.
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
-        let first = table_origin();
-        if date >= first && date <= last_table_day() {
-            let bit = (date - first).num_days() as usize;
+        if let Ok(bit) = usize::try_from(date.num_days_from_ce() - self.first_day)
+            && bit < self.days
+        {
             return self.table[bit / 64] & (1 << (bit % 64)) != 0;
         }
         self.rules
