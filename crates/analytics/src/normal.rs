@@ -6,10 +6,15 @@ use statrs::distribution::{ContinuousCDF, Normal};
 /// (statrs, through the inverse complementary error function; within 1e-15
 /// of scipy's values, tails included).
 pub fn inverse_cdf(p: f64) -> Option<f64> {
-    if !(p > 0.0 && p < 1.0) {
+    if !valid_probability(p) {
         return None;
     }
     Some(Normal::standard().inverse_cdf(p))
+}
+
+/// Whether `p` is a probability a quantile exists for: 0 < p < 1.
+pub(crate) fn valid_probability(p: f64) -> bool {
+    p > 0.0 && p < 1.0
 }
 
 #[cfg(test)]

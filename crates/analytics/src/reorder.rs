@@ -18,6 +18,7 @@ use std::cmp::Reverse;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::TotalScales;
+use crate::normal::valid_probability;
 use crate::series::add_days;
 
 /// Longest lead time or review period, in days.
@@ -254,7 +255,7 @@ fn validate(
     totals: &TotalScales,
     policy: &ReorderPolicy,
 ) -> Result<(), ReorderError> {
-    if !(policy.service_level > 0.0 && policy.service_level < 1.0) {
+    if !valid_probability(policy.service_level) {
         return Err(ReorderError::ServiceLevel(policy.service_level));
     }
     if policy.lead_time_days > MAX_POLICY_DAYS {

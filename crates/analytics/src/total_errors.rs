@@ -37,6 +37,7 @@
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::backtest::WindowResult;
+use crate::normal::valid_probability;
 
 /// The unit an error of a total is measured in: √(F + L) for forecast
 /// total `total` over `days` days (√(f + 1) summed as a Poisson variance,
@@ -205,11 +206,6 @@ pub fn quantile(p: f64, dof: f64) -> Option<f64> {
     }
     let t = StudentsT::new(0.0, 1.0, dof.max(MIN_DOF)).ok()?;
     Some(t.inverse_cdf(p))
-}
-
-/// Whether `p` is a probability a quantile exists for: 0 < p < 1.
-fn valid_probability(p: f64) -> bool {
-    p > 0.0 && p < 1.0
 }
 
 /// The fewest degrees of freedom a measured scale is given. Below a few,
